@@ -1,0 +1,258 @@
+/*
+ * Pluton storage provider plugin ABI.
+ *
+ * A provider plugin is a shared object that exports one symbol,
+ * PLUTON_STORAGE_PLUGIN_ENTRY ("pluton_storage_plugin_entry"), of type
+ * pluton_plugin_entry_fn. The host calls it once after dlopen with the ABI version it speaks
+ * and a table of host services; the plugin answers with a constant function table
+ * (pluton_plugin_api) that lives as long as the shared object stays loaded.
+ *
+ * Versioning
+ *   - The host refuses a plugin whose api->abi_major differs from its own.
+ *   - Minor versions only append fields at the end of structs. The first field of every
+ *     struct that crosses the boundary is its size in bytes (struct_size), so either side can
+ *     tell whether a field exists: a field exists iff its end offset <= struct_size.
+ *   - Optional capabilities are NULL function pointers.
+ *
+ * Memory
+ *   - Whoever allocates frees. Buffers and strings the host passes live only for the duration
+ *     of the call; a plugin that needs them later copies them.
+ *   - Objects a plugin returns (errors, reports, upload handles) are owned by the plugin and
+ *     released with the matching *_destroy function of the same table. Strings inside them
+ *     live until that object is destroyed.
+ *
+ * Errors
+ *   - Fallible functions return a pluton_error*: NULL on success, otherwise an error the
+ *     caller must release with api->error_destroy. Codes are gRPC's (pluton_code).
+ *   - No C++ exception ever crosses this boundary: every plugin entry point catches all.
+ *
+ * Threads
+ *   - Every function in pluton_plugin_api may be called from any thread, concurrently,
+ *     except those on one pluton_upload handle, which must be called by one thread at a time
+ *     (calls on different handles may run concurrently).
+ *   - pluton_host_api functions are thread-safe.
+ */
+#ifndef PLUTON_STORAGE_PLUGIN_H_
+#define PLUTON_STORAGE_PLUGIN_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PLUTON_PLUGIN_ABI_MAJOR 1
+#define PLUTON_PLUGIN_ABI_MINOR 0
+#define PLUTON_STORAGE_PLUGIN_ENTRY "pluton_storage_plugin_entry"
+
+#if defined(__GNUC__)
+#define PLUTON_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define PLUTON_PLUGIN_EXPORT
+#endif
+
+/* Status codes: the numbering of grpc::StatusCode / google.rpc.Code, so a plugin's code
+ * travels to the wire unchanged. */
+typedef enum pluton_code {
+  PLUTON_OK = 0,
+  PLUTON_CANCELLED = 1,
+  PLUTON_UNKNOWN = 2,
+  PLUTON_INVALID_ARGUMENT = 3,
+  PLUTON_DEADLINE_EXCEEDED = 4,
+  PLUTON_NOT_FOUND = 5,
+  PLUTON_ALREADY_EXISTS = 6,
+  PLUTON_PERMISSION_DENIED = 7,
+  PLUTON_RESOURCE_EXHAUSTED = 8,
+  PLUTON_FAILED_PRECONDITION = 9,
+  PLUTON_ABORTED = 10,
+  PLUTON_OUT_OF_RANGE = 11,
+  PLUTON_UNIMPLEMENTED = 12,
+  PLUTON_INTERNAL = 13,
+  PLUTON_UNAVAILABLE = 14,
+  PLUTON_DATA_LOSS = 15,
+  PLUTON_UNAUTHENTICATED = 16,
+  /* Room for future codes: a host treats an unknown code as PLUTON_UNKNOWN. */
+  PLUTON_CODE_RESERVED_FOR_FUTURE_EXPANSION_ = 0x7fffffff
+} pluton_code;
+
+/* One wrong configuration field or request field. */
+typedef struct pluton_field_violation {
+  const char* field;       /* e.g. "account_id" (a config key) or "key" */
+  const char* description; /* what is wrong and how to fix it; never contains a secret */
+} pluton_field_violation;
+
+/* An error returned by a plugin. Owned by the plugin: release with api->error_destroy. */
+typedef struct pluton_error {
+  size_t struct_size;
+  int32_t code;        /* a pluton_code */
+  const char* reason;  /* stable UPPER_SNAKE_CASE constant, e.g. "ACCESS_DENIED"; may be "" */
+  const char* message; /* for people: what went wrong and the fix; never a secret */
+  size_t violation_count;
+  const pluton_field_violation* violations; /* violation_count entries, or NULL */
+} pluton_error;
+
+/* A key/value string pair. */
+typedef struct pluton_kv {
+  const char* key;
+  const char* value;
+} pluton_kv;
+
+/* A storage configuration: every field the user set, secrets included, as strings (typed
+ * per the schema). Fields absent here take their schema default. */
+typedef struct pluton_config {
+  size_t struct_size;
+  size_t count;
+  const pluton_kv* entries;
+} pluton_config;
+
+/* Asked periodically during long operations; nonzero means the host wants the operation to
+ * stop. The plugin then returns PLUTON_CANCELLED as soon as it can. */
+typedef struct pluton_cancel_token {
+  int (*is_cancelled)(void* ctx);
+  void* ctx;
+} pluton_cancel_token;
+
+/* ------------------------------------------------------------------------------------------
+ * Host services, passed to the entry function. Valid until the plugin is unloaded. */
+
+typedef enum pluton_log_level {
+  PLUTON_LOG_DEBUG = 0,
+  PLUTON_LOG_INFO = 1,
+  PLUTON_LOG_WARNING = 2,
+  PLUTON_LOG_ERROR = 3
+} pluton_log_level;
+
+typedef struct pluton_host_api {
+  size_t struct_size;
+  uint32_t abi_major;
+  uint32_t abi_minor;
+  /* Writes a log line. `message` must not contain secrets. Thread-safe. */
+  void (*log)(pluton_log_level level, const char* plugin_id, const char* message);
+  /* Reserves `bytes` of the service-wide upload buffer budget, waiting while the budget is
+   * exhausted (this is how backpressure reaches the agent). Returns PLUTON_OK,
+   * PLUTON_CANCELLED when `cancel` fires while waiting, or PLUTON_RESOURCE_EXHAUSTED when
+   * `bytes` exceeds the whole budget. Every reservation must be released. Thread-safe. */
+  int32_t (*reserve_buffer_budget)(uint64_t bytes, const pluton_cancel_token* cancel);
+  /* Returns bytes reserved earlier. Thread-safe. */
+  void (*release_buffer_budget)(uint64_t bytes);
+} pluton_host_api;
+
+/* ------------------------------------------------------------------------------------------
+ * Connection test */
+
+typedef struct pluton_test_params {
+  size_t struct_size;
+  const char* bucket; /* "" to check credentials only */
+  int read_only;      /* nonzero: skip write probes */
+  uint32_t timeout_ms; /* the whole test must end within this */
+  const pluton_cancel_token* cancel;
+} pluton_test_params;
+
+typedef struct pluton_test_check {
+  const char* name;        /* e.g. "list_objects" */
+  const char* description; /* for people */
+  int passed;
+  const char* detail;      /* on failure: the provider's answer in brief; "" otherwise */
+  uint64_t latency_us;
+} pluton_test_check;
+
+/* The outcome of a connection test. Owned by the plugin: api->test_report_destroy. */
+typedef struct pluton_test_report {
+  size_t struct_size;
+  int success;
+  const char* reason;  /* "" on success, else e.g. "ACCESS_DENIED" */
+  const char* message; /* "" on success, else what to fix */
+  size_t check_count;
+  const pluton_test_check* checks;
+} pluton_test_report;
+
+/* ------------------------------------------------------------------------------------------
+ * Streamed upload */
+
+typedef struct pluton_upload pluton_upload; /* opaque, owned by the plugin */
+
+typedef struct pluton_upload_params {
+  size_t struct_size;
+  const char* bucket;
+  const char* key; /* validated by the host: non-empty, no NUL, no "."/".." segment */
+  int64_t expected_size; /* -1 when unknown */
+  const char* content_type;
+  size_t metadata_count;
+  const pluton_kv* metadata;
+  const uint8_t* content_md5; /* 16 bytes when the agent knows the MD5 up front, else NULL */
+  /* Polled during waits (network, budget). Valid until upload_destroy. */
+  const pluton_cancel_token* cancel;
+} pluton_upload_params;
+
+typedef struct pluton_upload_result {
+  size_t struct_size;
+  uint64_t bytes_stored;
+  const char* etag; /* may be "" */
+  uint32_t part_count;
+  uint64_t part_size;
+} pluton_upload_result;
+
+/* ------------------------------------------------------------------------------------------
+ * The plugin's function table. Returned by the entry function; constant; lives until
+ * dlclose. Required functions are marked; the host refuses a plugin whose required function
+ * is NULL. */
+
+typedef struct pluton_plugin_api {
+  size_t struct_size;
+  uint32_t abi_major; /* PLUTON_PLUGIN_ABI_MAJOR the plugin was built with */
+  uint32_t abi_minor;
+  const char* provider_id;    /* required: [a-z0-9_-]+, e.g. "r2" */
+  const char* display_name;   /* required: e.g. "Cloudflare R2" */
+  const char* description;    /* may be "" */
+  const char* plugin_version; /* may be "" */
+
+  /* Required. Releases an error returned by any function of this table. NULL is a no-op. */
+  void (*error_destroy)(pluton_error* error);
+
+  /* Required. The configuration form as JSON: an array of objects with the keys "name",
+   * "label", "type" ("string"|"integer"|"bool"|"enum"|"size"), "required", "secret",
+   * "default", "allowed_values", "help", "advanced", "placeholder". Static lifetime. */
+  const char* (*config_schema_json)(void);
+
+  /* Required. Checks a configuration and reports every problem at once, as one
+   * PLUTON_INVALID_ARGUMENT error with one violation per wrong field. NULL when valid. */
+  pluton_error* (*validate_config)(const pluton_config* config);
+
+  /* Required. Runs the provider's connection checks. A failed check is not an error: the
+   * report says success = 0 and why. Errors are for an invalid config or a broken plugin.
+   * On success *out_report is set; release with test_report_destroy. */
+  pluton_error* (*test_connection)(const pluton_config* config, const pluton_test_params* params,
+                                   pluton_test_report** out_report);
+  /* Required. Releases a report. NULL is a no-op. */
+  void (*test_report_destroy)(pluton_test_report* report);
+
+  /* Required. Starts an upload. On success *out_upload is a handle that must be ended with
+   * upload_finish or upload_abort and then released with upload_destroy. Nothing is
+   * visible at the destination until upload_finish succeeds. */
+  pluton_error* (*upload_begin)(const pluton_config* config, const pluton_upload_params* params,
+                                pluton_upload** out_upload);
+  /* Required. Appends bytes. `data` lives only for the call. May block (network, budget);
+   * polls the cancel token while it does. After an error the upload is dead: the host calls
+   * upload_abort. */
+  pluton_error* (*upload_write)(pluton_upload* upload, const uint8_t* data, size_t size);
+  /* Required. Commits the object. On success fills *out_result, whose strings live until
+   * upload_destroy. On failure nothing is committed and the host calls upload_abort. */
+  pluton_error* (*upload_finish)(pluton_upload* upload, pluton_upload_result* out_result);
+  /* Required. Discards everything written: no object and no pending multipart upload remain.
+   * Safe to call after a failed write or finish, and more than once. Best effort: failures to
+   * clean up are logged through the host, not returned. */
+  void (*upload_abort)(pluton_upload* upload);
+  /* Required. Releases the handle. An upload neither finished nor aborted is aborted first. */
+  void (*upload_destroy)(pluton_upload* upload);
+} pluton_plugin_api;
+
+/* The exported entry point. `host` lives until the plugin is unloaded. Returns NULL when the
+ * plugin cannot serve this host (e.g. host->abi_major it does not speak); it may log why. */
+typedef const pluton_plugin_api* (*pluton_plugin_entry_fn)(const pluton_host_api* host);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* PLUTON_STORAGE_PLUGIN_H_ */

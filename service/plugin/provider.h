@@ -1,0 +1,131 @@
+// Provider: the host's C++ view of one loaded provider plugin.
+//
+// It turns C ABI calls into absl::Status values (codes, ErrorInfo reason, per-field
+// violations; see common/rich_status.h), copies plugin-owned results into C++ values and
+// releases them with the plugin's own *_destroy functions, so no plugin memory outlives a call.
+//
+// Thread safety: Provider is immutable after loading and every method may be called
+// concurrently. A ProviderUpload is used by one thread at a time.
+#ifndef PLUTON_SERVICE_PLUGIN_PROVIDER_H_
+#define PLUTON_SERVICE_PLUGIN_PROVIDER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "pluton/storage_plugin.h"
+
+namespace pluton::storage {
+
+// Configuration values keyed by field name, as strings.
+using ConfigMap = std::map<std::string, std::string>;
+
+// One field of a provider's configuration form (parsed from config_schema_json).
+struct ConfigFieldSpec {
+  std::string name;
+  std::string label;
+  std::string type;  // "string" | "integer" | "bool" | "enum" | "size"
+  bool required = false;
+  bool secret = false;
+  std::string default_value;
+  std::vector<std::string> allowed_values;
+  std::string help;
+  bool advanced = false;
+  std::string placeholder;
+};
+
+struct TestConnectionOptions {
+  std::string bucket;  // "" to check credentials only
+  bool read_only = false;
+  absl::Duration timeout = absl::Seconds(20);
+  const std::atomic<bool>* cancelled = nullptr;  // may be null; must outlive the call
+};
+
+struct ConnectionCheckResult {
+  std::string name;
+  std::string description;
+  bool passed = false;
+  std::string detail;
+  absl::Duration latency;
+};
+
+struct TestConnectionReport {
+  bool success = false;
+  std::string reason;
+  std::string message;
+  std::vector<ConnectionCheckResult> checks;
+};
+
+// What the host asks the plugin to store.
+struct UploadSpec {
+  std::string bucket;
+  std::string key;
+  int64_t expected_size = -1;  // -1: unknown
+  std::string content_type;
+  std::map<std::string, std::string> metadata;
+  std::optional<std::string> content_md5;  // 16 raw bytes when known up front
+};
+
+struct UploadOutcome {
+  uint64_t bytes_stored = 0;
+  std::string etag;
+  uint32_t part_count = 0;
+  uint64_t part_size = 0;
+};
+
+// One upload in progress. Not thread-safe: one thread at a time.
+// Destroying an upload that was neither finished nor aborted aborts it (nothing is committed).
+class ProviderUpload {
+ public:
+  virtual ~ProviderUpload() = default;
+  // Appends bytes; `data` is only read during the call. After an error, call Abort.
+  virtual absl::Status Write(const uint8_t* data, size_t size) = 0;
+  // Commits the object. After an error nothing is committed; call Abort.
+  virtual absl::StatusOr<UploadOutcome> Finish() = 0;
+  // Discards everything; idempotent.
+  virtual void Abort() = 0;
+};
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+
+  virtual const std::string& id() const = 0;
+  virtual const std::string& display_name() const = 0;
+  virtual const std::string& description() const = 0;
+  virtual const std::string& plugin_version() const = 0;
+  virtual std::string abi_version() const = 0;  // "MAJOR.MINOR" the plugin declared
+  virtual const std::vector<ConfigFieldSpec>& schema() const = 0;
+
+  // Whether `field` is declared secret in the schema.
+  bool IsSecretField(const std::string& field) const {
+    for (const auto& f : schema()) {
+      if (f.name == field) return f.secret;
+    }
+    return false;
+  }
+
+  // OK, or INVALID_ARGUMENT carrying one violation per wrong field (field = config key).
+  virtual absl::Status ValidateConfig(const ConfigMap& config) const = 0;
+
+  // Runs the provider's checks. A failed check is an OK status with report.success = false.
+  virtual absl::StatusOr<TestConnectionReport> TestConnection(
+      const ConfigMap& config, const TestConnectionOptions& options) const = 0;
+
+  // Starts an upload. `cancelled` (may be null) must outlive the returned upload; when it
+  // becomes true, blocked calls return CANCELLED soon.
+  virtual absl::StatusOr<std::unique_ptr<ProviderUpload>> BeginUpload(
+      const ConfigMap& config, const UploadSpec& spec,
+      const std::atomic<bool>* cancelled) const = 0;
+};
+
+}  // namespace pluton::storage
+
+#endif  // PLUTON_SERVICE_PLUGIN_PROVIDER_H_
