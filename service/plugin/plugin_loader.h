@@ -6,7 +6,8 @@
 // smaller than the host's v1.0 table (struct_size); a required function is NULL; its schema
 // JSON does not parse; or its provider id is invalid or already taken. A refused plugin never
 // stops the others from loading. Loaded shared objects stay loaded for the life of the
-// PluginSet.
+// PluginSet: providers taken from it, and uploads they started, must not be used after the
+// PluginSet is destroyed.
 //
 // Thread safety: a PluginSet is immutable after Load and may be read concurrently.
 #ifndef PLUTON_SERVICE_PLUGIN_PLUGIN_LOADER_H_

@@ -1,0 +1,610 @@
+#include "plugin/plugin_provider.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <set>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/log.h"
+#include "common/rich_status.h"
+#include "common/status_macros.h"
+#include "nlohmann/json.hpp"
+
+// End offset of a field of an ABI struct: the field exists iff this is <= struct_size.
+#define PLUTON_FIELD_END(type, field) (offsetof(type, field) + sizeof(type::field))
+
+namespace pluton::storage {
+namespace {
+
+constexpr char kComponent[] = "plugins";
+// The ErrorInfo reason of every error that is the plugin's fault rather than the user's.
+constexpr char kContractViolation[] = "PLUGIN_CONTRACT_VIOLATION";
+// More entries than this in a plugin's array is taken as a corrupt count, not data.
+constexpr size_t kMaxPluginArrayEntries = 4096;
+
+const char* OrEmpty(const char* s) { return s != nullptr ? s : ""; }
+
+// INTERNAL: the plugin broke the ABI contract in a way the host caught.
+absl::Status PluginBug(absl::string_view provider_id, absl::string_view what) {
+  return MakeRichStatus(
+      absl::StatusCode::kInternal,
+      absl::StrCat("storage plugin \"", provider_id, "\" ", what, "; this is a bug in the plugin"),
+      kContractViolation);
+}
+
+// ------------------------------------------------------------------------------------------
+// Plugin-owned objects, released with the plugin's own destroy functions.
+
+struct ErrorDeleter {
+  const pluton_plugin_api* api;
+  void operator()(pluton_error* e) const { api->error_destroy(e); }
+};
+using ErrorPtr = std::unique_ptr<pluton_error, ErrorDeleter>;
+
+struct ReportDeleter {
+  const pluton_plugin_api* api;
+  void operator()(pluton_test_report* r) const { api->test_report_destroy(r); }
+};
+using ReportPtr = std::unique_ptr<pluton_test_report, ReportDeleter>;
+
+absl::StatusCode ToStatusCode(int32_t code) {
+  // PLUTON_OK on a non-NULL error is as meaningless as a code from the future.
+  if (code > PLUTON_OK && code <= PLUTON_UNAUTHENTICATED) {
+    return static_cast<absl::StatusCode>(code);
+  }
+  return absl::StatusCode::kUnknown;
+}
+
+// Converts a plugin error into a status and releases it. OK for NULL.
+absl::Status TakeError(const pluton_plugin_api* api, absl::string_view provider_id,
+                       absl::string_view operation, pluton_error* raw) {
+  if (raw == nullptr) return absl::OkStatus();
+  ErrorPtr error(raw, ErrorDeleter{api});
+  const size_t size = error->struct_size;
+  if (size < PLUTON_FIELD_END(pluton_error, code)) {
+    return PluginBug(provider_id, absl::StrCat("returned a malformed error from ", operation,
+                                               " (struct_size ", size, ")"));
+  }
+  const int32_t code = error->code;
+  std::string reason;
+  if (size >= PLUTON_FIELD_END(pluton_error, reason)) reason = OrEmpty(error->reason);
+  std::string message;
+  if (size >= PLUTON_FIELD_END(pluton_error, message)) message = OrEmpty(error->message);
+  std::vector<FieldViolation> violations;
+  if (size >= PLUTON_FIELD_END(pluton_error, violations) && error->violation_count > 0) {
+    if (error->violations == nullptr || error->violation_count > kMaxPluginArrayEntries) {
+      LogWarning(kComponent, "plugin ", provider_id, ": ", operation, " returned ",
+                 error->violation_count,
+                 " field violations but no usable array; dropping the violations");
+    } else {
+      violations.reserve(error->violation_count);
+      for (size_t i = 0; i < error->violation_count; ++i) {
+        violations.push_back(
+            {OrEmpty(error->violations[i].field), OrEmpty(error->violations[i].description)});
+      }
+    }
+  }
+  if (message.empty()) {
+    message = absl::StrCat("storage plugin \"", provider_id, "\" failed in ", operation,
+                           " without saying why");
+  }
+  const absl::StatusCode status_code = ToStatusCode(code);
+  if (status_code == absl::StatusCode::kUnknown && code != PLUTON_UNKNOWN) {
+    absl::StrAppend(&message, " (plugin status code ", code, ")");
+  }
+  return MakeRichStatus(status_code, message, reason, violations);
+}
+
+// ------------------------------------------------------------------------------------------
+// Arguments passed to the plugin. They point into the caller's C++ values, so they live for
+// the call only, as the ABI says.
+
+// Strings reach the plugin NUL-terminated: an embedded NUL would silently cut them short.
+void CheckNoNul(absl::string_view value, absl::string_view field,
+                std::vector<FieldViolation>& violations) {
+  if (value.find('\0') != absl::string_view::npos) {
+    violations.push_back({std::string(field), "must not contain a NUL character"});
+  }
+}
+
+absl::Status CheckConfigStrings(const ConfigMap& config) {
+  std::vector<FieldViolation> violations;
+  for (const auto& [key, value] : config) {
+    if (key.empty()) violations.push_back({"", "a configuration field name is empty"});
+    CheckNoNul(key, absl::CHexEscape(key), violations);
+    CheckNoNul(value, absl::CHexEscape(key), violations);
+  }
+  if (violations.empty()) return absl::OkStatus();
+  return InvalidArgumentWithViolations("the configuration is invalid", violations);
+}
+
+class CConfig {
+ public:
+  explicit CConfig(const ConfigMap& config) {
+    entries_.reserve(config.size());
+    for (const auto& [key, value] : config) entries_.push_back({key.c_str(), value.c_str()});
+    config_.struct_size = sizeof(pluton_config);
+    config_.count = entries_.size();
+    config_.entries = entries_.empty() ? nullptr : entries_.data();
+  }
+  CConfig(const CConfig&) = delete;
+  CConfig& operator=(const CConfig&) = delete;
+  const pluton_config* get() const { return &config_; }
+
+ private:
+  std::vector<pluton_kv> entries_;
+  pluton_config config_{};
+};
+
+int NeverCancelled(void* /*ctx*/) { return 0; }
+int ReadCancelFlag(void* ctx) {
+  return static_cast<const std::atomic<bool>*>(ctx)->load(std::memory_order_acquire) ? 1 : 0;
+}
+
+pluton_cancel_token MakeCancelToken(const std::atomic<bool>* cancelled) {
+  pluton_cancel_token token{};
+  if (cancelled == nullptr) {
+    token.is_cancelled = &NeverCancelled;
+  } else {
+    token.is_cancelled = &ReadCancelFlag;
+    // The plugin only passes ctx back to ReadCancelFlag, which reads it as const.
+    token.ctx = const_cast<std::atomic<bool>*>(cancelled);
+  }
+  return token;
+}
+
+uint32_t ToTimeoutMs(absl::Duration timeout) {
+  if (timeout <= absl::ZeroDuration()) return 0;
+  if (timeout >= absl::Milliseconds(std::numeric_limits<uint32_t>::max())) {
+    return std::numeric_limits<uint32_t>::max();
+  }
+  return static_cast<uint32_t>(absl::ToInt64Milliseconds(timeout));
+}
+
+absl::Status CheckUploadSpec(const UploadSpec& spec) {
+  std::vector<FieldViolation> violations;
+  CheckNoNul(spec.bucket, "bucket", violations);
+  if (spec.key.empty()) {
+    violations.push_back({"key", "must not be empty"});
+  } else if (spec.key.find('\0') != std::string::npos) {
+    violations.push_back({"key", "must not contain a NUL character"});
+  } else {
+    for (absl::string_view segment : absl::StrSplit(spec.key, '/')) {
+      if (segment == "." || segment == "..") {
+        violations.push_back({"key", "must not contain a \".\" or \"..\" path segment"});
+        break;
+      }
+    }
+  }
+  if (spec.expected_size < -1) {
+    violations.push_back({"expected_size", "must be the size in bytes, or -1 when unknown"});
+  }
+  CheckNoNul(spec.content_type, "content_type", violations);
+  for (const auto& [key, value] : spec.metadata) {
+    const std::string field = absl::StrCat("metadata.", absl::CHexEscape(key));
+    if (key.empty()) violations.push_back({field, "a metadata key is empty"});
+    CheckNoNul(key, field, violations);
+    CheckNoNul(value, field, violations);
+  }
+  if (spec.content_md5.has_value() && spec.content_md5->size() != 16) {
+    violations.push_back(
+        {"content_md5", absl::StrCat("must be the 16 raw bytes of an MD5 digest, got ",
+                                     spec.content_md5->size(), " bytes")});
+  }
+  if (violations.empty()) return absl::OkStatus();
+  return InvalidArgumentWithViolations("the upload request is invalid", violations);
+}
+
+// ------------------------------------------------------------------------------------------
+// Uploads
+
+class PluginUpload final : public ProviderUpload {
+ public:
+  PluginUpload(const pluton_plugin_api* api, std::string provider_id,
+               const std::atomic<bool>* cancelled)
+      : api_(api), provider_id_(std::move(provider_id)), cancel_(MakeCancelToken(cancelled)) {}
+
+  // Aborts an upload neither finished nor aborted (so nothing is committed), then releases
+  // the handle.
+  ~PluginUpload() override {
+    if (handle_ == nullptr) return;
+    if (state_ != State::kFinished && state_ != State::kAborted) api_->upload_abort(handle_);
+    api_->upload_destroy(handle_);
+  }
+
+  PluginUpload(const PluginUpload&) = delete;
+  PluginUpload& operator=(const PluginUpload&) = delete;
+
+  // Valid for the life of this object, as upload_params.cancel must be.
+  const pluton_cancel_token* cancel_token() const { return &cancel_; }
+  void Attach(pluton_upload* handle) { handle_ = handle; }
+
+  absl::Status Write(const uint8_t* data, size_t size) override {
+    RETURN_IF_ERROR(CheckOpen("Write"));
+    if (size == 0) return absl::OkStatus();
+    if (data == nullptr) return absl::InvalidArgumentError("Write: data is NULL");
+    absl::Status status =
+        TakeError(api_, provider_id_, "upload_write", api_->upload_write(handle_, data, size));
+    if (!status.ok()) state_ = State::kFailed;
+    return status;
+  }
+
+  absl::StatusOr<UploadOutcome> Finish() override {
+    RETURN_IF_ERROR(CheckOpen("Finish"));
+    pluton_upload_result result{};
+    result.struct_size = sizeof(result);
+    absl::Status status =
+        TakeError(api_, provider_id_, "upload_finish", api_->upload_finish(handle_, &result));
+    if (!status.ok()) {
+      state_ = State::kFailed;
+      return status;
+    }
+    state_ = State::kFinished;
+    // The result's strings live until upload_destroy: copy them now.
+    UploadOutcome outcome;
+    outcome.bytes_stored = result.bytes_stored;
+    outcome.etag = OrEmpty(result.etag);
+    outcome.part_count = result.part_count;
+    outcome.part_size = result.part_size;
+    return outcome;
+  }
+
+  // After a successful Finish the object is committed and Abort does nothing.
+  void Abort() override {
+    if (state_ == State::kFinished || state_ == State::kAborted) return;
+    api_->upload_abort(handle_);
+    state_ = State::kAborted;
+  }
+
+ private:
+  enum class State { kOpen, kFailed, kFinished, kAborted };
+
+  absl::Status CheckOpen(absl::string_view operation) const {
+    switch (state_) {
+      case State::kOpen:
+        return absl::OkStatus();
+      case State::kFailed:
+        return absl::FailedPreconditionError(
+            absl::StrCat(operation, ": the upload already failed; abort it and start again"));
+      case State::kFinished:
+        return absl::FailedPreconditionError(
+            absl::StrCat(operation, ": the upload is already finished"));
+      case State::kAborted:
+        return absl::FailedPreconditionError(absl::StrCat(operation, ": the upload was aborted"));
+    }
+    return absl::InternalError("unreachable upload state");
+  }
+
+  const pluton_plugin_api* const api_;
+  const std::string provider_id_;
+  const pluton_cancel_token cancel_;
+  pluton_upload* handle_ = nullptr;
+  State state_ = State::kOpen;
+};
+
+// ------------------------------------------------------------------------------------------
+// Table checks
+
+bool IsValidProviderId(absl::string_view id) {
+  if (id.empty() || id.size() > 32) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+absl::Status Refuse(absl::string_view why) { return absl::FailedPreconditionError(why); }
+
+constexpr char kRebuild[] = "rebuild the plugin against pluton/storage_plugin.h 1.x";
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------
+// Schema
+
+absl::StatusOr<std::vector<ConfigFieldSpec>> ParseConfigSchema(absl::string_view json) {
+  using Json = nlohmann::json;
+  Json doc;
+  try {
+    doc = Json::parse(json.begin(), json.end());
+  } catch (const Json::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("the schema is not valid JSON: ", e.what()));
+  }
+  if (!doc.is_array()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the schema must be a JSON array of field objects, not a JSON ", doc.type_name()));
+  }
+  static const std::set<std::string> kTypes = {"string", "integer", "bool", "enum", "size"};
+  std::vector<ConfigFieldSpec> fields;
+  std::set<std::string> names;
+  for (size_t i = 0; i < doc.size(); ++i) {
+    const Json& item = doc[i];
+    if (!item.is_object()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("schema entry #", i, " is a JSON ", item.type_name(), ", not an object"));
+    }
+    auto name_it = item.find("name");
+    if (name_it == item.end() || !name_it->is_string() ||
+        name_it->get_ref<const std::string&>().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("schema entry #", i, " has no \"name\" string"));
+    }
+    ConfigFieldSpec field;
+    field.name = name_it->get<std::string>();
+    const std::string where = absl::StrCat("schema field \"", absl::CHexEscape(field.name), "\"");
+    if (!names.insert(field.name).second) {
+      return absl::InvalidArgumentError(absl::StrCat(where, " is declared twice"));
+    }
+
+    // Optional keys; a JSON null counts as absent.
+    auto get_string = [&](const char* key, std::string* out) -> absl::Status {
+      auto it = item.find(key);
+      if (it == item.end() || it->is_null()) return absl::OkStatus();
+      if (!it->is_string()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": \"", key, "\" must be a string, not a ", it->type_name()));
+      }
+      *out = it->get<std::string>();
+      return absl::OkStatus();
+    };
+    auto get_bool = [&](const char* key, bool* out) -> absl::Status {
+      auto it = item.find(key);
+      if (it == item.end() || it->is_null()) return absl::OkStatus();
+      if (!it->is_boolean()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": \"", key, "\" must be true or false, not a ", it->type_name()));
+      }
+      *out = it->get<bool>();
+      return absl::OkStatus();
+    };
+
+    RETURN_IF_ERROR(get_string("type", &field.type));
+    if (kTypes.count(field.type) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, " has type \"", absl::CHexEscape(field.type),
+                       "\"; the types are string, integer, bool, enum and size"));
+    }
+    RETURN_IF_ERROR(get_string("label", &field.label));
+    if (field.label.empty()) field.label = field.name;
+    RETURN_IF_ERROR(get_bool("required", &field.required));
+    RETURN_IF_ERROR(get_bool("secret", &field.secret));
+    RETURN_IF_ERROR(get_string("help", &field.help));
+    RETURN_IF_ERROR(get_bool("advanced", &field.advanced));
+    RETURN_IF_ERROR(get_string("placeholder", &field.placeholder));
+
+    if (auto it = item.find("default"); it != item.end() && !it->is_null()) {
+      if (it->is_string()) {
+        field.default_value = it->get<std::string>();
+      } else if (it->is_boolean()) {
+        field.default_value = it->get<bool>() ? "true" : "false";
+      } else if (it->is_number()) {
+        field.default_value = it->dump();
+      } else {
+        return absl::InvalidArgumentError(absl::StrCat(
+            where, ": \"default\" must be a string, number or bool, not a ", it->type_name()));
+      }
+    }
+    if (auto it = item.find("allowed_values"); it != item.end() && !it->is_null()) {
+      if (!it->is_array()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": \"allowed_values\" must be an array of strings"));
+      }
+      for (const Json& value : *it) {
+        if (!value.is_string()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, ": \"allowed_values\" must be an array of strings"));
+        }
+        field.allowed_values.push_back(value.get<std::string>());
+      }
+    }
+    if (field.type == "enum") {
+      if (field.allowed_values.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, " is an enum without \"allowed_values\""));
+      }
+      if (!field.default_value.empty() &&
+          std::find(field.allowed_values.begin(), field.allowed_values.end(),
+                    field.default_value) == field.allowed_values.end()) {
+        return absl::InvalidArgumentError(absl::StrCat(where, ": the default \"",
+                                                       absl::CHexEscape(field.default_value),
+                                                       "\" is not one of its allowed_values"));
+      }
+    }
+    fields.push_back(std::move(field));
+  }
+  return fields;
+}
+
+// ------------------------------------------------------------------------------------------
+// PluginProvider
+
+absl::StatusOr<std::unique_ptr<PluginProvider>> PluginProvider::Create(
+    const pluton_plugin_api* api) {
+  if (api == nullptr) return Refuse("the plugin returned no function table");
+  const size_t size = api->struct_size;
+  if (size < PLUTON_FIELD_END(pluton_plugin_api, abi_minor)) {
+    return Refuse(absl::StrCat("the plugin's function table is too small (struct_size ", size,
+                               ") to hold even its ABI version: ", kRebuild));
+  }
+  if (api->abi_major != PLUTON_PLUGIN_ABI_MAJOR) {
+    return Refuse(absl::StrCat("plugin speaks ABI ", api->abi_major, ".", api->abi_minor,
+                               "; this service speaks ", PLUTON_PLUGIN_ABI_MAJOR, ".",
+                               PLUTON_PLUGIN_ABI_MINOR, ": ", kRebuild));
+  }
+  if (size < kPluginApiV1Size) {
+    return Refuse(
+        absl::StrCat("the plugin's function table is smaller than ABI 1.0 requires "
+                     "(struct_size ",
+                     size, " < ", kPluginApiV1Size, "): ", kRebuild));
+  }
+
+  const std::pair<const char*, bool> required[] = {
+      {"error_destroy", api->error_destroy != nullptr},
+      {"config_schema_json", api->config_schema_json != nullptr},
+      {"validate_config", api->validate_config != nullptr},
+      {"test_connection", api->test_connection != nullptr},
+      {"test_report_destroy", api->test_report_destroy != nullptr},
+      {"upload_begin", api->upload_begin != nullptr},
+      {"upload_write", api->upload_write != nullptr},
+      {"upload_finish", api->upload_finish != nullptr},
+      {"upload_abort", api->upload_abort != nullptr},
+      {"upload_destroy", api->upload_destroy != nullptr},
+  };
+  std::vector<std::string> missing;
+  for (const auto& [name, present] : required) {
+    if (!present) missing.push_back(name);
+  }
+  if (!missing.empty()) {
+    return Refuse(absl::StrCat(
+        "required function", missing.size() > 1 ? "s " : " ", absl::StrJoin(missing, ", "),
+        missing.size() > 1 ? " are" : " is",
+        " NULL: a plugin must implement every required function of pluton_plugin_api"));
+  }
+
+  if (api->provider_id == nullptr) {
+    return Refuse("provider_id is NULL: set it to a short id matching [a-z0-9_-]{1,32}");
+  }
+  if (!IsValidProviderId(api->provider_id)) {
+    return Refuse(absl::StrCat("provider_id \"",
+                               absl::CHexEscape(std::string(api->provider_id).substr(0, 64)),
+                               "\" is invalid: it must match [a-z0-9_-]{1,32}"));
+  }
+  if (api->display_name == nullptr || api->display_name[0] == '\0') {
+    return Refuse(absl::StrCat("plugin \"", api->provider_id,
+                               "\" has an empty display_name: set it to the name people know "
+                               "the provider by, e.g. \"Cloudflare R2\""));
+  }
+  const char* schema_json = nullptr;
+  try {
+    schema_json = api->config_schema_json();
+  } catch (...) {
+    return Refuse(absl::StrCat("plugin \"", api->provider_id,
+                               "\": config_schema_json threw a C++ exception; every entry point "
+                               "of a plugin must catch all exceptions"));
+  }
+  if (schema_json == nullptr) {
+    return Refuse(absl::StrCat("plugin \"", api->provider_id,
+                               "\": config_schema_json returned NULL; it must return the "
+                               "configuration form as a JSON array"));
+  }
+  absl::StatusOr<std::vector<ConfigFieldSpec>> schema = ParseConfigSchema(schema_json);
+  if (!schema.ok()) {
+    return Refuse(absl::StrCat("plugin \"", api->provider_id,
+                               "\" has an invalid config schema: ", schema.status().message()));
+  }
+  return std::unique_ptr<PluginProvider>(new PluginProvider(api, *std::move(schema)));
+}
+
+PluginProvider::PluginProvider(const pluton_plugin_api* api, std::vector<ConfigFieldSpec> schema)
+    : api_(api),
+      id_(api->provider_id),
+      display_name_(api->display_name),
+      description_(OrEmpty(api->description)),
+      plugin_version_(OrEmpty(api->plugin_version)),
+      schema_(std::move(schema)) {}
+
+std::string PluginProvider::abi_version() const {
+  return absl::StrCat(api_->abi_major, ".", api_->abi_minor);
+}
+
+absl::Status PluginProvider::ValidateConfig(const ConfigMap& config) const {
+  RETURN_IF_ERROR(CheckConfigStrings(config));
+  CConfig c_config(config);
+  return TakeError(api_, id_, "validate_config", api_->validate_config(c_config.get()));
+}
+
+absl::StatusOr<TestConnectionReport> PluginProvider::TestConnection(
+    const ConfigMap& config, const TestConnectionOptions& options) const {
+  RETURN_IF_ERROR(CheckConfigStrings(config));
+  {
+    std::vector<FieldViolation> violations;
+    CheckNoNul(options.bucket, "bucket", violations);
+    if (!violations.empty()) {
+      return InvalidArgumentWithViolations("the connection test request is invalid", violations);
+    }
+  }
+  CConfig c_config(config);
+  const pluton_cancel_token cancel = MakeCancelToken(options.cancelled);
+  pluton_test_params params{};
+  params.struct_size = sizeof(params);
+  params.bucket = options.bucket.c_str();
+  params.read_only = options.read_only ? 1 : 0;
+  params.timeout_ms = ToTimeoutMs(options.timeout);
+  params.cancel = &cancel;
+
+  pluton_test_report* raw_report = nullptr;
+  pluton_error* error = api_->test_connection(c_config.get(), &params, &raw_report);
+  // On error *out_report means nothing (the ABI sets it only on success): leave it alone.
+  RETURN_IF_ERROR(TakeError(api_, id_, "test_connection", error));
+  if (raw_report == nullptr) {
+    return PluginBug(id_, "returned success from test_connection without a report");
+  }
+  ReportPtr report(raw_report, ReportDeleter{api_});
+  if (report->struct_size < PLUTON_FIELD_END(pluton_test_report, checks)) {
+    return PluginBug(id_, absl::StrCat("returned a malformed test report (struct_size ",
+                                       report->struct_size, ")"));
+  }
+  if (report->check_count > 0 &&
+      (report->checks == nullptr || report->check_count > kMaxPluginArrayEntries)) {
+    return PluginBug(id_, absl::StrCat("returned a test report claiming ", report->check_count,
+                                       " checks without a usable array"));
+  }
+  TestConnectionReport out;
+  out.success = report->success != 0;
+  out.reason = OrEmpty(report->reason);
+  out.message = OrEmpty(report->message);
+  out.checks.reserve(report->check_count);
+  for (size_t i = 0; i < report->check_count; ++i) {
+    const pluton_test_check& check = report->checks[i];
+    ConnectionCheckResult result;
+    result.name = OrEmpty(check.name);
+    result.description = OrEmpty(check.description);
+    result.passed = check.passed != 0;
+    result.detail = OrEmpty(check.detail);
+    result.latency = absl::Microseconds(static_cast<int64_t>(
+        std::min<uint64_t>(check.latency_us, std::numeric_limits<int64_t>::max())));
+    out.checks.push_back(std::move(result));
+  }
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<ProviderUpload>> PluginProvider::BeginUpload(
+    const ConfigMap& config, const UploadSpec& spec, const std::atomic<bool>* cancelled) const {
+  RETURN_IF_ERROR(CheckConfigStrings(config));
+  RETURN_IF_ERROR(CheckUploadSpec(spec));
+  CConfig c_config(config);
+  std::vector<pluton_kv> metadata;
+  metadata.reserve(spec.metadata.size());
+  for (const auto& [key, value] : spec.metadata) metadata.push_back({key.c_str(), value.c_str()});
+
+  // Created first: it owns the cancel token, which must live until upload_destroy.
+  auto upload = std::make_unique<PluginUpload>(api_, id_, cancelled);
+  pluton_upload_params params{};
+  params.struct_size = sizeof(params);
+  params.bucket = spec.bucket.c_str();
+  params.key = spec.key.c_str();
+  params.expected_size = spec.expected_size;
+  params.content_type = spec.content_type.c_str();
+  params.metadata_count = metadata.size();
+  params.metadata = metadata.empty() ? nullptr : metadata.data();
+  params.content_md5 = spec.content_md5.has_value()
+                           ? reinterpret_cast<const uint8_t*>(spec.content_md5->data())
+                           : nullptr;
+  params.cancel = upload->cancel_token();
+
+  pluton_upload* handle = nullptr;
+  pluton_error* error = api_->upload_begin(c_config.get(), &params, &handle);
+  // On error *out_upload means nothing (the ABI sets it only on success): leave it alone.
+  RETURN_IF_ERROR(TakeError(api_, id_, "upload_begin", error));
+  if (handle == nullptr) {
+    return PluginBug(id_, "returned success from upload_begin without an upload handle");
+  }
+  upload->Attach(handle);
+  return std::unique_ptr<ProviderUpload>(std::move(upload));
+}
+
+}  // namespace pluton::storage
