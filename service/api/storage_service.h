@@ -1,0 +1,57 @@
+// StorageServiceImpl: the gRPC StorageService on the callback API.
+//
+// Registry RPCs are short (a SQLite row and a plugin's config check) and run on gRPC's
+// callback threads. TestConnection and Upload do network or disk work and run on threads of
+// their own (ConnectionTestReactor, UploadReactor), so gRPC's threads never block and
+// Server::Shutdown can cancel them.
+//
+// Thread safety: all methods are called concurrently by gRPC. Borrowed objects (registry,
+// plugins, upload environment) must outlive the server.
+#ifndef PLUTON_SERVICE_API_STORAGE_SERVICE_H_
+#define PLUTON_SERVICE_API_STORAGE_SERVICE_H_
+
+#include "plugin/plugin_loader.h"
+#include "pluton/storage/v1/storage_service.grpc.pb.h"
+#include "registry/storage_registry.h"
+#include "upload/upload_reactor.h"
+
+namespace pluton::storage {
+
+class StorageServiceImpl final : public v1::StorageService::CallbackService {
+ public:
+  StorageServiceImpl(StorageRegistry* registry, const PluginSet* plugins,
+                     UploadEnvironment* uploads);
+
+  grpc::ServerUnaryReactor* ListProviders(grpc::CallbackServerContext* context,
+                                          const v1::ListProvidersRequest* request,
+                                          v1::ListProvidersResponse* response) override;
+  grpc::ServerUnaryReactor* AddStorage(grpc::CallbackServerContext* context,
+                                       const v1::AddStorageRequest* request,
+                                       v1::Storage* response) override;
+  grpc::ServerUnaryReactor* GetStorage(grpc::CallbackServerContext* context,
+                                       const v1::GetStorageRequest* request,
+                                       v1::Storage* response) override;
+  grpc::ServerUnaryReactor* ListStorages(grpc::CallbackServerContext* context,
+                                         const v1::ListStoragesRequest* request,
+                                         v1::ListStoragesResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateStorage(grpc::CallbackServerContext* context,
+                                          const v1::UpdateStorageRequest* request,
+                                          v1::Storage* response) override;
+  grpc::ServerUnaryReactor* DeleteStorage(grpc::CallbackServerContext* context,
+                                          const v1::DeleteStorageRequest* request,
+                                          v1::DeleteStorageResponse* response) override;
+  grpc::ServerUnaryReactor* TestConnection(grpc::CallbackServerContext* context,
+                                           const v1::TestConnectionRequest* request,
+                                           v1::TestConnectionResponse* response) override;
+  grpc::ServerReadReactor<v1::UploadRequest>* Upload(grpc::CallbackServerContext* context,
+                                                     v1::UploadResponse* response) override;
+
+ private:
+  StorageRegistry* const registry_;
+  const PluginSet* const plugins_;
+  UploadEnvironment* const uploads_;
+};
+
+}  // namespace pluton::storage
+
+#endif  // PLUTON_SERVICE_API_STORAGE_SERVICE_H_

@@ -1,0 +1,120 @@
+// pluton-storaged: the Pluton StorageService daemon.
+//
+//   pluton-storaged --listen=[::]:50051 --data_dir=/var/lib/pluton-storage
+//
+// With no flags it runs on its embedded defaults: port 50051, ./pluton-data for the SQLite
+// registry and a generated master key, and the provider plugins built beside the binary.
+// SIGTERM or SIGINT shuts it down gracefully (see --shutdown_grace_seconds).
+#include <limits.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "server/storage_server.h"
+
+ABSL_FLAG(std::string, listen, "[::]:50051", "Address to serve gRPC on, host:port (port 0: any).");
+ABSL_FLAG(std::string, data_dir, "pluton-data",
+          "Directory for the storage registry and, by default, the master key.");
+ABSL_FLAG(std::string, database, "",
+          "SQLite file of the storage registry (default: "
+          "<data_dir>/storages.db).");
+ABSL_FLAG(std::string, master_key_file, "",
+          "File holding the 64-hex-digit key that encrypts secrets at rest. Default: "
+          "<data_dir>/master.key, generated (mode 0600) on first start. An explicit path must "
+          "exist (e.g. a mounted Kubernetes Secret).");
+ABSL_FLAG(std::string, plugin_dir, "",
+          "Directory of provider plugins (*.so). Default: ../plugins next to this binary.");
+ABSL_FLAG(int64_t, upload_buffer_budget_mib, 256,
+          "Memory all uploads together may use for part buffers, in MiB. Uploads wait for room "
+          "(backpressure) rather than fail.");
+ABSL_FLAG(int64_t, upload_read_window_kib, 4096,
+          "Stream bytes one upload may queue ahead of the provider, in KiB.");
+ABSL_FLAG(int, max_concurrent_uploads, 64, "Uploads beyond this are refused (RESOURCE_EXHAUSTED).");
+ABSL_FLAG(int, shutdown_grace_seconds, 30,
+          "On SIGTERM, how long in-flight calls may run before they are cancelled.");
+ABSL_FLAG(std::string, port_file, "", "Write the port being served to this file once ready.");
+ABSL_FLAG(bool, verbose, false, "Log debug lines.");
+
+namespace {
+
+std::string DefaultPluginDir() {
+  char exe[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (n <= 0) return "plugins";
+  std::string path(exe, static_cast<size_t>(n));
+  const std::string bin_dir = path.substr(0, path.rfind('/'));
+  return absl::StrCat(bin_dir, "/../plugins");
+}
+
+bool WritePortFile(const std::string& path, int port) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+    if (!out) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("Pluton StorageService daemon. Flags: --help.");
+  absl::ParseCommandLine(argc, argv);
+  using pluton::storage::LogError;
+  using pluton::storage::LogInfo;
+  if (absl::GetFlag(FLAGS_verbose))
+    pluton::storage::SetMinLogLevel(pluton::storage::LogLevel::kDebug);
+
+  // Block the shutdown signals in every thread (gRPC's included); one thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  pluton::storage::ServerConfig config;
+  config.listen_address = absl::GetFlag(FLAGS_listen);
+  config.data_dir = absl::GetFlag(FLAGS_data_dir);
+  config.database_path = absl::GetFlag(FLAGS_database);
+  config.master_key_file = absl::GetFlag(FLAGS_master_key_file);
+  config.plugin_dir = absl::GetFlag(FLAGS_plugin_dir);
+  if (config.plugin_dir.empty()) config.plugin_dir = DefaultPluginDir();
+  const int64_t budget_mib = absl::GetFlag(FLAGS_upload_buffer_budget_mib);
+  const int64_t window_kib = absl::GetFlag(FLAGS_upload_read_window_kib);
+  if (budget_mib < 16 || window_kib < 64) {
+    LogError("main",
+             "--upload_buffer_budget_mib must be at least 16 and "
+             "--upload_read_window_kib at least 64");
+    return 2;
+  }
+  config.upload_buffer_budget_bytes = static_cast<uint64_t>(budget_mib) << 20;
+  config.upload_read_window_bytes = static_cast<uint64_t>(window_kib) << 10;
+  config.max_concurrent_uploads = absl::GetFlag(FLAGS_max_concurrent_uploads);
+
+  auto server = pluton::storage::StorageServer::Start(config);
+  if (!server.ok()) {
+    LogError("main", "cannot start: ", server.status().message());
+    return 1;
+  }
+  const std::string port_file = absl::GetFlag(FLAGS_port_file);
+  if (!port_file.empty() && !WritePortFile(port_file, (*server)->port())) {
+    LogError("main", "cannot write --port_file ", port_file);
+    return 1;
+  }
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  LogInfo("main", "received ", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  (*server)->Wait();
+  return 0;
+}

@@ -1,0 +1,125 @@
+#include "server/storage_server.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "api/storage_service.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "plugin/host_services.h"
+#include "plugin/plugin_loader.h"
+#include "registry/storage_registry.h"
+#include "store/master_key.h"
+#include "store/secret_box.h"
+#include "store/sqlite_storage_store.h"
+
+namespace pluton::storage {
+namespace {
+
+constexpr char kComponent[] = "server";
+
+absl::Status EnsureDirectory(const std::string& path) {
+  if (mkdir(path.c_str(), 0700) == 0 || errno == EEXIST) {
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return absl::OkStatus();
+    return absl::FailedPreconditionError(
+        absl::StrCat("--data_dir ", path, " exists but is not a directory"));
+  }
+  return absl::FailedPreconditionError(absl::StrCat("cannot create --data_dir ", path, ": ",
+                                                    std::strerror(errno),
+                                                    "; create it or pick another"));
+}
+
+}  // namespace
+
+// Everything the server owns, in construction order (destroyed in reverse).
+struct StorageServer::Parts {
+  std::unique_ptr<SecretBox> secret_box;
+  std::unique_ptr<SqliteStorageStore> store;
+  std::unique_ptr<HostServices> host;
+  std::unique_ptr<PluginSet> plugins;
+  std::unique_ptr<StorageRegistry> registry;
+  UploadEnvironment uploads;
+  std::unique_ptr<StorageServiceImpl> service;
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;
+  std::once_flag shutdown_once;
+};
+
+absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const ServerConfig& config) {
+  auto parts = std::make_unique<Parts>();
+  RETURN_IF_ERROR(EnsureDirectory(config.data_dir));
+
+  const bool default_key = config.master_key_file.empty();
+  const std::string key_path =
+      default_key ? absl::StrCat(config.data_dir, "/master.key") : config.master_key_file;
+  // Only the embedded default creates a key: an operator's explicit path that is missing is
+  // a mistake (an unmounted secret), and a fresh key would make stored secrets unreadable.
+  ASSIGN_OR_RETURN(std::string key, LoadOrCreateMasterKey(key_path, default_key));
+  ASSIGN_OR_RETURN(SecretBox box, SecretBox::FromKey(std::move(key)));
+  parts->secret_box = std::make_unique<SecretBox>(std::move(box));
+
+  const std::string db_path = config.database_path.empty()
+                                  ? absl::StrCat(config.data_dir, "/storages.db")
+                                  : config.database_path;
+  ASSIGN_OR_RETURN(parts->store, SqliteStorageStore::Open(db_path));
+
+  parts->host = std::make_unique<HostServices>(config.upload_buffer_budget_bytes);
+  ASSIGN_OR_RETURN(parts->plugins, PluginSet::Load(config.plugin_dir, parts->host->api()));
+  if (parts->plugins->providers().empty()) {
+    LogWarning(kComponent, "no provider plugin loaded from ", config.plugin_dir);
+  }
+
+  parts->registry = std::make_unique<StorageRegistry>(parts->store.get(), parts->secret_box.get(),
+                                                      parts->plugins.get());
+  parts->uploads.registry = parts->registry.get();
+  parts->uploads.read_window_bytes = config.upload_read_window_bytes;
+  parts->uploads.max_concurrent_uploads = config.max_concurrent_uploads;
+  parts->service = std::make_unique<StorageServiceImpl>(parts->registry.get(), parts->plugins.get(),
+                                                        &parts->uploads);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen_address, grpc::InsecureServerCredentials(), &parts->port);
+  builder.SetMaxReceiveMessageSize(config.max_message_bytes);
+  builder.RegisterService(parts->service.get());
+  parts->server = builder.BuildAndStart();
+  if (!parts->server || parts->port == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on --listen ", config.listen_address,
+                                               ": the address is invalid or in use"));
+  }
+  parts->server->GetHealthCheckService()->SetServingStatus(true);
+  LogInfo(kComponent, "serving pluton.storage.v1.StorageService on port ", parts->port, " with ",
+          parts->plugins->providers().size(), " provider(s); database ", db_path);
+  return std::unique_ptr<StorageServer>(new StorageServer(std::move(parts)));
+}
+
+StorageServer::StorageServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+StorageServer::~StorageServer() { Shutdown(absl::ZeroDuration()); }
+
+int StorageServer::port() const { return parts_->port; }
+
+void StorageServer::Shutdown(absl::Duration grace) {
+  std::call_once(parts_->shutdown_once, [this, grace] {
+    LogInfo(kComponent, "shutting down; in-flight calls have ", absl::FormatDuration(grace),
+            " to finish");
+    parts_->server->GetHealthCheckService()->SetServingStatus(false);
+    parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    LogInfo(kComponent, "stopped");
+  });
+}
+
+void StorageServer::Wait() { parts_->server->Wait(); }
+
+}  // namespace pluton::storage

@@ -1,0 +1,52 @@
+// StorageServer: the whole service assembled — master key, SQLite store, plugins, registry,
+// the gRPC server with health checking and reflection — behind Start and Shutdown.
+// pluton-storaged is a thin main around it; tests run it in-process on port 0.
+//
+// Thread safety: Start, then Shutdown once from any thread; Wait may run concurrently.
+#ifndef PLUTON_SERVICE_SERVER_STORAGE_SERVER_H_
+#define PLUTON_SERVICE_SERVER_STORAGE_SERVER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace pluton::storage {
+
+struct ServerConfig {
+  std::string listen_address = "[::]:50051";  // "host:port"; port 0 picks a free one
+  std::string data_dir = "pluton-data";       // created (0700) if missing
+  std::string database_path;                  // "" = <data_dir>/storages.db
+  std::string master_key_file;                // "" = <data_dir>/master.key, created if missing
+  std::string plugin_dir;                     // required
+  uint64_t upload_buffer_budget_bytes = 256ull << 20;
+  uint64_t upload_read_window_bytes = 4ull << 20;
+  int max_concurrent_uploads = 64;
+  int max_message_bytes = 8 << 20;
+};
+
+class StorageServer {
+ public:
+  // Opens everything and starts serving. Errors name the flag to fix.
+  static absl::StatusOr<std::unique_ptr<StorageServer>> Start(const ServerConfig& config);
+  ~StorageServer();  // shuts down with no grace if still running
+
+  int port() const;
+  // Marks the health service NOT_SERVING, stops accepting calls, lets in-flight calls run
+  // for `grace`, then cancels the rest (uploads abort: nothing half-written) and returns
+  // when every call has ended.
+  void Shutdown(absl::Duration grace);
+  // Blocks until the server has shut down.
+  void Wait();
+
+ private:
+  struct Parts;
+  explicit StorageServer(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace pluton::storage
+
+#endif  // PLUTON_SERVICE_SERVER_STORAGE_SERVER_H_

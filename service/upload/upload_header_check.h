@@ -1,0 +1,17 @@
+// Checks an UploadHeader before any provider sees it: bucket, key, size, content type and
+// metadata rules that hold for every provider. Providers add their own rules on top.
+// Thread safety: free function.
+#ifndef PLUTON_SERVICE_UPLOAD_UPLOAD_HEADER_CHECK_H_
+#define PLUTON_SERVICE_UPLOAD_UPLOAD_HEADER_CHECK_H_
+
+#include "absl/status/status.h"
+#include "pluton/storage/v1/storage_service.pb.h"
+
+namespace pluton::storage {
+
+// OK, or INVALID_ARGUMENT with one violation per wrong field ("header.key", ...).
+absl::Status CheckUploadHeader(const v1::UploadHeader& header);
+
+}  // namespace pluton::storage
+
+#endif  // PLUTON_SERVICE_UPLOAD_UPLOAD_HEADER_CHECK_H_

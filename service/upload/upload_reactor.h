@@ -1,0 +1,86 @@
+// UploadReactor: one client-streaming Upload call, from the header to the commit.
+//
+// gRPC's callback API delivers messages on its own threads, which must never block. The
+// reactor therefore queues each message and hands it to a worker thread of its own, which
+// runs the blocking work: resolving the storage, hashing, and the provider's writes. The
+// queue is bounded by `read_window_bytes`: when it is full the reactor stops calling StartRead,
+// HTTP/2 flow control stops the agent, and reading resumes as the worker drains the queue.
+// This is the service's backpressure; with the provider's own bounded buffers it caps the
+// memory one upload can hold.
+//
+// Nothing is committed unless the stream ends deliberately (half-close, size as announced,
+// digests matching): every failure, cancellation, deadline or shutdown aborts the provider's
+// upload, which leaves no object and no multipart upload behind.
+//
+// Lifetime: created by StorageServiceImpl::Upload, deletes itself in OnDone after joining
+// its worker. Thread safety: the gRPC callbacks and the worker share state under mu_.
+#ifndef PLUTON_SERVICE_UPLOAD_UPLOAD_REACTOR_H_
+#define PLUTON_SERVICE_UPLOAD_UPLOAD_REACTOR_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+#include "pluton/storage/v1/storage_service.pb.h"
+#include "registry/storage_registry.h"
+
+namespace pluton::storage {
+
+// What every upload shares. Borrowed by reactors; must outlive all of them.
+struct UploadEnvironment {
+  StorageRegistry* registry = nullptr;
+  size_t read_window_bytes = 4 << 20;  // queued, unprocessed stream bytes per upload
+  int max_concurrent_uploads = 64;
+  std::atomic<int> active_uploads{0};
+};
+
+class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
+ public:
+  // Starts reading at once. `context` and `response` belong to gRPC and outlive the reactor.
+  UploadReactor(UploadEnvironment* env, grpc::CallbackServerContext* context,
+                v1::UploadResponse* response);
+
+  void OnReadDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+ private:
+  ~UploadReactor() override;
+
+  // Worker thread: processes the stream and finishes the call.
+  void Run();
+  absl::Status Process();
+  absl::Status ReceiveObject(const v1::UploadHeader& header);
+  // Takes the next message from the queue, waiting for one. False at the end of the stream.
+  bool Next(v1::UploadRequest& out);
+  // Starts the next read unless one is in flight, the stream ended, or the window is full.
+  void MaybeStartRead();
+
+  UploadEnvironment* const env_;
+  grpc::CallbackServerContext* const context_;
+  v1::UploadResponse* const response_;
+  const absl::Time start_time_;
+
+  std::mutex mu_;
+  std::condition_variable queue_changed_;
+  std::deque<v1::UploadRequest> queue_;  // guarded by mu_
+  size_t queued_bytes_ = 0;              // guarded by mu_
+  bool read_in_flight_ = false;          // guarded by mu_
+  bool stream_ended_ = false;            // guarded by mu_: no more messages will come
+  bool finishing_ = false;               // guarded by mu_: Finish called, read no more
+  std::atomic<bool> cancelled_{false};
+  v1::UploadRequest incoming_;  // target of the read in flight
+
+  std::thread worker_;
+};
+
+}  // namespace pluton::storage
+
+#endif  // PLUTON_SERVICE_UPLOAD_UPLOAD_REACTOR_H_
