@@ -1,0 +1,137 @@
+// The local provider's entry point and ABI function table. Every extern "C" body is guarded
+// so no C++ exception crosses the ABI; the real work lives in local_config, local_upload and
+// local_test_connection.
+#include "local_plugin.h"
+
+#include <memory>
+
+#include "local_config.h"
+#include "local_test_connection.h"
+#include "local_upload.h"
+#include "pluton/sdk/abi_util.h"
+#include "pluton/sdk/errors.h"
+#include "pluton/sdk/test_report.h"
+#include "pluton/storage_plugin.h"
+
+namespace pluton::local_provider {
+
+plugin_sdk::HostContext& Host() {
+  static plugin_sdk::HostContext host(kProviderId);
+  return host;
+}
+
+namespace {
+
+LocalUpload* Upload(pluton_upload* handle) { return reinterpret_cast<LocalUpload*>(handle); }
+
+pluton_error* NullUploadError(const char* function) {
+  return plugin_sdk::MakeError(PLUTON_INVALID_ARGUMENT, "INVALID_ARGUMENT",
+                               std::string(function) + " got a NULL upload; this is a host bug");
+}
+
+}  // namespace
+
+extern "C" {
+
+static void LocalErrorDestroy(pluton_error* error) { plugin_sdk::DestroyError(error); }
+
+// Static lifetime. On a schema bug (or no memory) returns "", which the host refuses to parse,
+// so the plugin is rejected with a reason instead of crashing the service.
+static const char* LocalConfigSchemaJson(void) {
+  return plugin_sdk::GuardValue<const char*>("", [] { return Schema().json(); });
+}
+
+static pluton_error* LocalValidateConfig(const pluton_config* config) {
+  return plugin_sdk::GuardErrors([&] { return ParseConfig(config, nullptr); });
+}
+
+static pluton_error* LocalTestConnection(const pluton_config* config,
+                                         const pluton_test_params* params,
+                                         pluton_test_report** out_report) {
+  return plugin_sdk::GuardErrors([&] { return TestConnection(config, params, out_report); });
+}
+
+static void LocalTestReportDestroy(pluton_test_report* report) {
+  plugin_sdk::DestroyTestReport(report);
+}
+
+static pluton_error* LocalUploadBegin(const pluton_config* config,
+                                      const pluton_upload_params* params,
+                                      pluton_upload** out_upload) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (out_upload == nullptr) {
+      return plugin_sdk::MakeError(PLUTON_INVALID_ARGUMENT, "INVALID_ARGUMENT",
+                                   "upload_begin needs out_upload; this is a host bug");
+    }
+    *out_upload = nullptr;
+    std::unique_ptr<LocalUpload> upload;
+    if (pluton_error* error = LocalUpload::Begin(config, params, &upload)) return error;
+    *out_upload = reinterpret_cast<pluton_upload*>(upload.release());
+    return nullptr;
+  });
+}
+
+static pluton_error* LocalUploadWrite(pluton_upload* handle, const uint8_t* data, size_t size) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (handle == nullptr) return NullUploadError("upload_write");
+    return Upload(handle)->Write(data, size);
+  });
+}
+
+static pluton_error* LocalUploadFinish(pluton_upload* handle, pluton_upload_result* out_result) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (handle == nullptr) return NullUploadError("upload_finish");
+    return Upload(handle)->Finish(out_result);
+  });
+}
+
+static void LocalUploadAbort(pluton_upload* handle) {
+  if (handle != nullptr) Upload(handle)->Abort();  // noexcept
+}
+
+static void LocalUploadDestroy(pluton_upload* handle) {
+  delete Upload(handle);  // the destructor aborts an unfinished upload; noexcept
+}
+
+}  // extern "C"
+
+}  // namespace pluton::local_provider
+
+// The entry point: the only exported symbol. Returns the constant table, or NULL for a host
+// this plugin cannot serve. Called once by the host; also safe to call again.
+extern "C" PLUTON_PLUGIN_EXPORT const pluton_plugin_api* pluton_storage_plugin_entry(
+    const pluton_host_api* host) {
+  try {
+    // A host of another major version may lay out pluton_host_api differently, so it is not
+    // called (not even to log): refuse by returning NULL, which the host reports.
+    if (!pluton::plugin_sdk::HostContext::Compatible(host)) return nullptr;
+    pluton::local_provider::Host().Set(host);
+
+    static const pluton_plugin_api api = [] {
+      pluton_plugin_api table{};
+      table.struct_size = sizeof(pluton_plugin_api);
+      table.abi_major = PLUTON_PLUGIN_ABI_MAJOR;
+      table.abi_minor = PLUTON_PLUGIN_ABI_MINOR;
+      table.provider_id = pluton::local_provider::kProviderId;
+      table.display_name = "Local directory";
+      table.description =
+          "Stores backups in a directory on the service's own filesystem: buckets are "
+          "subdirectories, objects are files. Needs no cloud account.";
+      table.plugin_version = PLUTON_LOCAL_PLUGIN_VERSION;
+      table.error_destroy = pluton::local_provider::LocalErrorDestroy;
+      table.config_schema_json = pluton::local_provider::LocalConfigSchemaJson;
+      table.validate_config = pluton::local_provider::LocalValidateConfig;
+      table.test_connection = pluton::local_provider::LocalTestConnection;
+      table.test_report_destroy = pluton::local_provider::LocalTestReportDestroy;
+      table.upload_begin = pluton::local_provider::LocalUploadBegin;
+      table.upload_write = pluton::local_provider::LocalUploadWrite;
+      table.upload_finish = pluton::local_provider::LocalUploadFinish;
+      table.upload_abort = pluton::local_provider::LocalUploadAbort;
+      table.upload_destroy = pluton::local_provider::LocalUploadDestroy;
+      return table;
+    }();
+    return &api;
+  } catch (...) {  // nothing above throws; kept so no exception can ever cross the ABI
+    return nullptr;
+  }
+}
