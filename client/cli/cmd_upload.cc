@@ -1,0 +1,102 @@
+// pluton-storage upload STORAGE BUCKET KEY [FILE|-] [--content-type T] [--metadata K=V ...]
+//                       [--size N] [--md5-trailer] [--sha256-trailer] [--chunk-size BYTES]
+#include <memory>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "client/cli/command.h"
+#include "client/cli/config_input.h"
+#include "client/cli/progress.h"
+#include "client/cli/render.h"
+
+namespace pluton::storage::client {
+namespace {
+
+int RunUpload(CommandContext& ctx, const ArgParser& args) {
+  UploadOptions options;
+  if (std::optional<std::string> chunk = args.Get("chunk-size")) {
+    absl::StatusOr<int64_t> size = ParseByteSize(*chunk);
+    if (!size.ok()) return ctx.UsageError(absl::StrCat("--chunk-size: ", size.status().message()));
+    if (*size < 1 || *size > static_cast<int64_t>(kMaxUploadMessageSize)) {
+      return ctx.UsageError(
+          absl::StrCat("--chunk-size: must be between 1 and ", kMaxUploadMessageSize, " bytes"));
+    }
+    options.message_size = static_cast<size_t>(*size);
+  }
+  std::optional<int64_t> expected_size;
+  if (std::optional<std::string> size_arg = args.Get("size")) {
+    absl::StatusOr<int64_t> size = ParseByteSize(*size_arg);
+    if (!size.ok()) return ctx.UsageError(absl::StrCat("--size: ", size.status().message()));
+    expected_size = *size;
+  }
+  absl::StatusOr<ConfigValues> metadata = ParseKeyValues(args.GetAll("metadata"), "--metadata");
+  if (!metadata.ok()) return ctx.UsageError(metadata.status().message());
+  options.send_md5_trailer = args.Has("md5-trailer");
+  options.send_sha256_trailer = args.Has("sha256-trailer");
+  if (ctx.global().timeout) options.timeout = *ctx.global().timeout;
+
+  std::string file = args.Positional("FILE").value_or("-");
+  std::unique_ptr<ByteSource> source;
+  if (file == "-") {
+    source = ctx.env().open_stdin();
+  } else {
+    absl::StatusOr<std::unique_ptr<FdByteSource>> opened = FdByteSource::OpenFile(file);
+    if (!opened.ok()) return ctx.InputError(opened.status());
+    source = *std::move(opened);
+    if (!expected_size && source->size() >= 0) expected_size = source->size();
+  }
+
+  v1::UploadHeader header;
+  header.set_storage(*args.Positional("STORAGE"));
+  header.set_bucket(*args.Positional("BUCKET"));
+  header.set_key(*args.Positional("KEY"));
+  if (expected_size) header.set_expected_size(*expected_size);
+  header.set_content_type(args.Get("content-type").value_or(""));
+  for (const auto& [key, value] : *metadata) (*header.mutable_metadata())[key] = value;
+
+  std::optional<ProgressBar> bar;
+  if (ctx.env().err_is_terminal) {
+    bar.emplace(ctx.err());
+    options.on_progress = [&bar](int64_t sent, int64_t total) { bar->Update(sent, total); };
+  }
+  absl::Time start = absl::Now();
+  absl::StatusOr<v1::UploadResponse> response = ctx.client().Upload(header, *source, options);
+  absl::Duration elapsed = absl::Now() - start;
+  if (bar) bar->Finish();
+  if (!response.ok()) return ctx.Failure(response.status());
+  if (ctx.json()) return ctx.PrintJson(*response);
+  ctx.out() << FormatUploadResult(*response, elapsed);
+  return kExitOk;
+}
+
+}  // namespace
+
+Command UploadCommand() {
+  Command command;
+  command.name = "upload";
+  command.summary = "Upload a file or standard input as one object";
+  command.usage =
+      "upload STORAGE BUCKET KEY [FILE|-] [--content-type T] [--metadata KEY=VALUE ...] "
+      "[--size N] [--md5-trailer] [--sha256-trailer] [--chunk-size BYTES]";
+  command.details =
+      "Reads standard input when FILE is \"-\" or absent; its size is then unknown unless\n"
+      "--size gives it. Sizes take K, M, G suffixes (binary: 5M = 5MiB). On a terminal a\n"
+      "progress line is drawn on stderr. The object appears only if the whole upload succeeds.";
+  command.declare = [](ArgParser& parser) {
+    parser.AddPositional("STORAGE", "the storage's id or name")
+        .AddPositional("BUCKET", "bucket or container")
+        .AddPositional("KEY", "object key")
+        .AddPositional("FILE", "file to upload, \"-\" for standard input", /*required=*/false)
+        .AddOption("content-type", "T", "MIME type (default application/octet-stream)")
+        .AddOption("metadata", "KEY=VALUE", "user metadata", /*repeated=*/true)
+        .AddOption("size", "N", "the data's size, when known (default: the file's size)")
+        .AddSwitch("md5-trailer", "compute MD5 while sending; the service verifies it")
+        .AddSwitch("sha256-trailer", "compute SHA-256 while sending; the service verifies it")
+        .AddOption("chunk-size", "BYTES", "data bytes per message (default 1MiB, max 4MiB-1KiB)");
+  };
+  command.run = RunUpload;
+  return command;
+}
+
+}  // namespace pluton::storage::client

@@ -1,0 +1,247 @@
+#include "client/storage_client.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+
+namespace pluton::storage::client {
+namespace {
+
+// Margin added to a connection test's own timeout for the call's deadline.
+constexpr absl::Duration kTestConnectionMargin = absl::Seconds(10);
+
+// The service's rules for TestConnectionRequest.timeout: 0 means 20 s, at most 120 s.
+absl::Duration EffectiveTestTimeout(const v1::TestConnectionRequest& request) {
+  absl::Duration requested =
+      absl::Seconds(request.timeout().seconds()) + absl::Nanoseconds(request.timeout().nanos());
+  if (requested <= absl::ZeroDuration()) return absl::Seconds(20);
+  return std::min(requested, absl::Seconds(120));
+}
+
+// An EVP digest that is only set up when enabled.
+class Digest {
+ public:
+  Digest(bool enabled, const EVP_MD* md) {
+    if (!enabled) return;
+    ctx_ = EVP_MD_CTX_new();
+    if (ctx_ != nullptr && EVP_DigestInit_ex(ctx_, md, nullptr) != 1) {
+      EVP_MD_CTX_free(ctx_);
+      ctx_ = nullptr;
+      failed_ = true;
+    }
+    if (ctx_ == nullptr) failed_ = true;
+  }
+  ~Digest() { EVP_MD_CTX_free(ctx_); }
+  Digest(const Digest&) = delete;
+  Digest& operator=(const Digest&) = delete;
+
+  bool failed() const { return failed_; }
+  void Update(const char* data, size_t size) {
+    if (ctx_ != nullptr && EVP_DigestUpdate(ctx_, data, size) != 1) failed_ = true;
+  }
+  // The raw digest, or "" if the computation failed.
+  std::string Final() {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (ctx_ == nullptr || failed_ || EVP_DigestFinal_ex(ctx_, out, &len) != 1) return "";
+    return std::string(reinterpret_cast<const char*>(out), len);
+  }
+
+ private:
+  EVP_MD_CTX* ctx_ = nullptr;
+  bool failed_ = false;
+};
+
+template <typename Response, typename Call>
+absl::StatusOr<Response> Unary(Call&& call) {
+  Response response;
+  grpc::Status status = call(&response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+}  // namespace
+
+StorageClient::StorageClient(const std::string& target, ClientOptions options)
+    : StorageClient(
+          grpc::CreateChannel(target, options.credentials ? options.credentials
+                                                          : grpc::InsecureChannelCredentials()),
+          options) {}
+
+StorageClient::StorageClient(std::shared_ptr<grpc::ChannelInterface> channel, ClientOptions options)
+    : StorageClient(v1::StorageService::NewStub(std::move(channel)), std::move(options)) {}
+
+StorageClient::StorageClient(std::unique_ptr<v1::StorageService::StubInterface> stub,
+                             ClientOptions options)
+    : stub_(std::move(stub)), options_(std::move(options)) {}
+
+void StorageClient::SetDeadline(grpc::ClientContext& context, absl::Duration timeout) {
+  if (timeout == absl::InfiniteDuration()) return;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+absl::StatusOr<v1::ListProvidersResponse> StorageClient::ListProviders(
+    const v1::ListProvidersRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::ListProvidersResponse>(
+      [&](auto* response) { return stub_->ListProviders(&context, request, response); });
+}
+
+absl::StatusOr<v1::Storage> StorageClient::AddStorage(const v1::AddStorageRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::Storage>(
+      [&](auto* response) { return stub_->AddStorage(&context, request, response); });
+}
+
+absl::StatusOr<v1::Storage> StorageClient::GetStorage(const v1::GetStorageRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::Storage>(
+      [&](auto* response) { return stub_->GetStorage(&context, request, response); });
+}
+
+absl::StatusOr<v1::ListStoragesResponse> StorageClient::ListStorages(
+    const v1::ListStoragesRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::ListStoragesResponse>(
+      [&](auto* response) { return stub_->ListStorages(&context, request, response); });
+}
+
+absl::StatusOr<v1::Storage> StorageClient::UpdateStorage(const v1::UpdateStorageRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::Storage>(
+      [&](auto* response) { return stub_->UpdateStorage(&context, request, response); });
+}
+
+absl::StatusOr<v1::DeleteStorageResponse> StorageClient::DeleteStorage(
+    const v1::DeleteStorageRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::DeleteStorageResponse>(
+      [&](auto* response) { return stub_->DeleteStorage(&context, request, response); });
+}
+
+absl::StatusOr<v1::TestConnectionResponse> StorageClient::TestConnection(
+    const v1::TestConnectionRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context,
+              std::max(options_.timeout, EffectiveTestTimeout(request) + kTestConnectionMargin));
+  return Unary<v1::TestConnectionResponse>(
+      [&](auto* response) { return stub_->TestConnection(&context, request, response); });
+}
+
+absl::StatusOr<std::vector<v1::Storage>> StorageClient::ListAllStorages(
+    v1::ListStoragesRequest request) {
+  std::vector<v1::Storage> storages;
+  while (true) {
+    absl::StatusOr<v1::ListStoragesResponse> page = ListStorages(request);
+    if (!page.ok()) return page.status();
+    for (v1::Storage& storage : *page->mutable_storages()) storages.push_back(std::move(storage));
+    if (page->next_page_token().empty()) break;
+    if (page->next_page_token() == request.page_token()) {
+      return absl::InternalError("the service returned the same page token twice");
+    }
+    request.set_page_token(page->next_page_token());
+  }
+  return storages;
+}
+
+absl::StatusOr<v1::UploadResponse> StorageClient::Upload(const v1::UploadHeader& header,
+                                                         ByteSource& source,
+                                                         const UploadOptions& options) {
+  if (options.message_size == 0 || options.message_size > kMaxUploadMessageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("message size must be between 1 and ",
+                                                   kMaxUploadMessageSize, " bytes, not ",
+                                                   options.message_size));
+  }
+  Digest md5(options.send_md5_trailer, EVP_md5());
+  Digest sha256(options.send_sha256_trailer, EVP_sha256());
+  if (md5.failed() || sha256.failed()) return absl::InternalError("cannot set up digests");
+
+  grpc::ClientContext context;
+  SetDeadline(context, options.timeout);
+  v1::UploadResponse response;
+  std::unique_ptr<grpc::ClientWriterInterface<v1::UploadRequest>> writer =
+      stub_->Upload(&context, &response);
+
+  // Cancels the call so the service discards what it received, and returns `local`.
+  auto cancel_with = [&](absl::Status local) -> absl::Status {
+    context.TryCancel();
+    (void)writer->Finish();  // CANCELLED, or the service's own earlier error: not ours to report
+    return local;
+  };
+  // The stream broke while writing: the service ended the call; its status says why.
+  auto broken = [&]() -> absl::Status {
+    grpc::Status status = writer->Finish();
+    if (!status.ok()) return FromGrpcStatus(status);
+    return absl::InternalError("the service ended the upload before all data was sent");
+  };
+  auto cancelled = [&]() { return options.is_cancelled && options.is_cancelled(); };
+  auto progress = [&](int64_t sent) {
+    if (options.on_progress) {
+      options.on_progress(sent, header.has_expected_size() ? header.expected_size() : -1);
+    }
+  };
+
+  // One message for the whole stream: the header, then its data buffer is reused.
+  v1::UploadRequest message;
+  *message.mutable_header() = header;
+  if (cancelled()) return cancel_with(absl::CancelledError("upload cancelled"));
+  if (!writer->Write(message)) return broken();
+  progress(0);
+
+  std::string* data = message.mutable_data();
+  int64_t sent = 0;
+  bool end = false;
+  while (!end) {
+    if (cancelled()) return cancel_with(absl::CancelledError("upload cancelled"));
+    data->resize(options.message_size);
+    size_t filled = 0;
+    while (filled < options.message_size) {
+      absl::StatusOr<size_t> n = source.Read(&(*data)[filled], options.message_size - filled);
+      if (!n.ok()) return cancel_with(n.status());
+      if (*n > options.message_size - filled) {
+        return cancel_with(absl::InternalError("the byte source read more than asked"));
+      }
+      if (*n == 0) {
+        end = true;
+        break;
+      }
+      filled += *n;
+    }
+    if (filled == 0) break;
+    data->resize(filled);
+    md5.Update(data->data(), filled);
+    sha256.Update(data->data(), filled);
+    if (cancelled()) return cancel_with(absl::CancelledError("upload cancelled"));
+    if (!writer->Write(message)) return broken();
+    sent += static_cast<int64_t>(filled);
+    progress(sent);
+  }
+
+  v1::UploadTrailer* trailer = message.mutable_trailer();  // frees the data buffer
+  if (options.trailer) *trailer = *options.trailer;
+  if (options.send_md5_trailer) trailer->set_md5(md5.Final());
+  if (options.send_sha256_trailer) trailer->set_sha256(sha256.Final());
+  if ((options.send_md5_trailer && trailer->md5().empty()) ||
+      (options.send_sha256_trailer && trailer->sha256().empty())) {
+    return cancel_with(absl::InternalError("cannot compute the trailer digests"));
+  }
+  if (cancelled()) return cancel_with(absl::CancelledError("upload cancelled"));
+  // The trailer goes with the half-close (WritesDone) in one operation.
+  if (!writer->Write(message, grpc::WriteOptions().set_last_message())) return broken();
+  grpc::Status status = writer->Finish();
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
+}
+
+}  // namespace pluton::storage::client

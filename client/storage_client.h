@@ -1,0 +1,122 @@
+// StorageClient: a synchronous client for pluton.storage.v1.StorageService.
+//
+//   ClientOptions options;
+//   options.timeout = absl::Seconds(10);
+//   StorageClient client("localhost:50051", options);
+//   absl::StatusOr<v1::Storage> storage = client.GetStorage(request);
+//   if (!storage.ok()) {
+//     ErrorDetails details = GetErrorDetails(storage.status());  // reason, field violations
+//   }
+//
+// Every method returns the response or an absl::Status with the gRPC code and message and
+// the google.rpc details as payloads (see error_details.h).
+//
+// In-process use (tests): build the client from a channel, e.g.
+//   StorageClient client(server->InProcessChannel(grpc::ChannelArguments()));
+//
+// Thread safety: every method may be called concurrently; each call has its own context.
+#ifndef PLUTON_CLIENT_STORAGE_CLIENT_H_
+#define PLUTON_CLIENT_STORAGE_CLIENT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "client/byte_source.h"
+#include "client/error_details.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
+#include "pluton/storage/v1/storage_service.grpc.pb.h"
+
+namespace pluton::storage::client {
+
+namespace v1 = ::pluton::storage::v1;
+
+struct ClientOptions {
+  // Deadline of each unary call, from its start. absl::InfiniteDuration() for none.
+  // TestConnection gets at least the test's own timeout plus a margin.
+  absl::Duration timeout = absl::Seconds(30);
+  // Credentials for the channel the target-string constructor creates; insecure when null.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+};
+
+// Largest `UploadOptions::message_size`: the data must fit in the service's default 4 MiB
+// receive limit together with the message framing.
+inline constexpr size_t kMaxUploadMessageSize = 4 * 1024 * 1024 - 1024;
+
+struct UploadOptions {
+  // Data bytes per message; at most kMaxUploadMessageSize. The source is read until a message
+  // is full (or the data ends), so every message but the last carries exactly this much.
+  size_t message_size = 1024 * 1024;
+
+  // Called on the upload's thread with the bytes sent so far after every message, and once
+  // with 0 before the first. `expected_total` is the header's expected_size, -1 when unset.
+  std::function<void(int64_t bytes_sent, int64_t expected_total)> on_progress;
+
+  // Digests to put in the trailer, which the service checks before committing (a mismatch
+  // aborts the upload with DATA_LOSS). Computing them costs CPU, so both are off by default.
+  bool send_md5_trailer = false;
+  bool send_sha256_trailer = false;
+  // The trailer's contents as given (e.g. digests the caller already knows); the computed
+  // digests above replace its fields when enabled. A trailer is always sent, empty by
+  // default: it tells the service the stream ended deliberately.
+  std::optional<v1::UploadTrailer> trailer;
+
+  // Polled before every read and write; returning true cancels the call (the service stores
+  // nothing) and Upload returns CANCELLED. It does not interrupt a read or write in progress.
+  std::function<bool()> is_cancelled;
+
+  // Deadline of the whole upload, from its start. absl::InfiniteDuration() for none.
+  absl::Duration timeout = absl::InfiniteDuration();
+};
+
+class StorageClient {
+ public:
+  // Connects to `target` ("host:port" or any gRPC target URI); insecure unless
+  // options.credentials is set. The connection is made lazily on the first call.
+  explicit StorageClient(const std::string& target, ClientOptions options = {});
+  // Uses an existing channel, e.g. grpc::Server::InProcessChannel().
+  explicit StorageClient(std::shared_ptr<grpc::ChannelInterface> channel,
+                         ClientOptions options = {});
+  // Uses any stub implementation (a fake in tests).
+  explicit StorageClient(std::unique_ptr<v1::StorageService::StubInterface> stub,
+                         ClientOptions options = {});
+
+  absl::StatusOr<v1::ListProvidersResponse> ListProviders(
+      const v1::ListProvidersRequest& request = {});
+  absl::StatusOr<v1::Storage> AddStorage(const v1::AddStorageRequest& request);
+  absl::StatusOr<v1::Storage> GetStorage(const v1::GetStorageRequest& request);
+  absl::StatusOr<v1::ListStoragesResponse> ListStorages(const v1::ListStoragesRequest& request);
+  absl::StatusOr<v1::Storage> UpdateStorage(const v1::UpdateStorageRequest& request);
+  absl::StatusOr<v1::DeleteStorageResponse> DeleteStorage(const v1::DeleteStorageRequest& request);
+  absl::StatusOr<v1::TestConnectionResponse> TestConnection(
+      const v1::TestConnectionRequest& request);
+
+  // Follows next_page_token from `request` (its page_token is the starting point) until the
+  // last page and returns every storage in order. Each page is a separate call.
+  absl::StatusOr<std::vector<v1::Storage>> ListAllStorages(v1::ListStoragesRequest request = {});
+
+  // Streams `source` as one object: the header (sent exactly as given; leave expected_size
+  // unset when the size is unknown), then the data, then the trailer.
+  // If the source fails, the call is cancelled so the service stores nothing, and the
+  // source's error is returned. If the service ends the stream early, its status is returned.
+  absl::StatusOr<v1::UploadResponse> Upload(const v1::UploadHeader& header, ByteSource& source,
+                                            const UploadOptions& options = {});
+
+ private:
+  // Sets the deadline `timeout` from now on `context`, unless it is infinite.
+  static void SetDeadline(grpc::ClientContext& context, absl::Duration timeout);
+
+  std::unique_ptr<v1::StorageService::StubInterface> stub_;
+  ClientOptions options_;
+};
+
+}  // namespace pluton::storage::client
+
+#endif  // PLUTON_CLIENT_STORAGE_CLIENT_H_
