@@ -42,14 +42,16 @@ absl::StatusOr<std::shared_ptr<const Provider>> StorageRegistry::FindProvider(
   std::shared_ptr<const Provider> provider = plugins_->Find(provider_id);
   if (provider) return provider;
   std::string known;
-  for (const auto& p : plugins_->providers())
+  for (const auto& p : plugins_->providers()) {
     absl::StrAppend(&known, known.empty() ? "" : ", ", p->id());
-  std::string description = provider_id.empty()
-                                ? "a provider is required"
-                                : absl::StrCat("no provider \"", provider_id, "\" is loaded");
-  absl::StrAppend(&description, "; loaded providers: ", known.empty() ? "(none)" : known);
-  return MakeRichStatus(absl::StatusCode::kInvalidArgument, description, "UNKNOWN_PROVIDER",
-                        {{field, description}});
+  }
+  if (known.empty()) known = "(none: check the service's --plugin_dir)";
+  const std::string message = provider_id.empty()
+                                  ? "no provider given"
+                                  : absl::StrCat("no provider \"", provider_id, "\" is loaded");
+  return MakeRichStatus(absl::StatusCode::kInvalidArgument,
+                        absl::StrCat(message, "; loaded providers: ", known), "UNKNOWN_PROVIDER",
+                        {{field, absl::StrCat("use one of: ", known)}});
 }
 
 absl::StatusOr<StorageRecord> StorageRegistry::Lookup(const std::string& ref) {
@@ -225,7 +227,7 @@ absl::StatusOr<ResolvedStorage> StorageRegistry::Resolve(const std::string& ref)
     return MakeRichStatus(
         absl::StatusCode::kFailedPrecondition,
         absl::StrCat("storage \"", record.name, "\" uses provider \"", record.provider,
-                     "\", which is not loaded; check the service's --plugin-dir"),
+                     "\", which is not loaded; check the service's --plugin_dir"),
         "PROVIDER_NOT_LOADED");
   }
   ASSIGN_OR_RETURN(ConfigMap config, OpenSecrets(record));

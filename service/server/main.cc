@@ -6,6 +6,7 @@
 // registry and a generated master key, and the provider plugins built beside the binary.
 // SIGTERM or SIGINT shuts it down gracefully (see --shutdown_grace_seconds).
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -67,6 +68,11 @@ bool WritePortFile(const std::string& path, int port) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // gRPC's many threads each get a glibc malloc arena by default, and every arena keeps the
+  // 1 MiB message buffers it once held: two arenas keep peak memory near the live data
+  // (measured with a 1 GiB upload: 104 MiB peak RSS by default, 75 MiB with two arenas, no
+  // CPU cost). Set before any thread starts.
+  mallopt(M_ARENA_MAX, 2);
   absl::SetProgramUsageMessage("Pluton StorageService daemon. Flags: --help.");
   absl::ParseCommandLine(argc, argv);
   using pluton::storage::LogError;
