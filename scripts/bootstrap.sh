@@ -9,6 +9,7 @@ debian_packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libssl-dev libcurl4-openssl-dev libsqlite3-dev nlohmann-json3-dev libtinyxml2-dev
   libgtest-dev libgmock-dev
+  python3-botocore
 )
 # Extra packages a caller needs (e.g. the test command's S3 clients), passed as arguments.
 debian_packages+=("$@")
