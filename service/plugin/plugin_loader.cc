@@ -30,7 +30,7 @@ std::string DlErrorOr(absl::string_view fallback) {
 // plugins with the same id wins) does not depend on the file system.
 absl::StatusOr<std::vector<fs::path>> ListPluginFiles(const std::string& directory) {
   constexpr absl::string_view fix =
-      "; point --plugin-dir at the directory holding the provider plugins (*.so)";
+      "; point --plugin_dir at the directory holding the provider plugins (*.so)";
   std::error_code ec;
   const fs::file_status status = fs::status(directory, ec);
   if (status.type() == fs::file_type::not_found) {

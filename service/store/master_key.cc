@@ -290,16 +290,16 @@ absl::StatusOr<std::string> CreateMasterKey(const std::string& path) {
 
 absl::StatusOr<std::string> LoadOrCreateMasterKey(const std::string& path, bool create_if_missing) {
   if (path.empty()) {
-    return absl::InvalidArgumentError("no master key file given: set --master-key-file");
+    return absl::InvalidArgumentError("no master key file given: set --master_key_file");
   }
   absl::StatusOr<std::string> key = LoadMasterKey(path);
   if (!absl::IsNotFound(key.status())) return key;
   if (!create_if_missing) {
     return absl::NotFoundError(
         absl::StrCat("the master key file \"", path,
-                     "\" (--master-key-file) does not exist; create one with "
+                     "\" (--master_key_file) does not exist; create one with "
                      "`umask 077; openssl rand -hex 32 > ",
-                     path, "` or point --master-key-file at the existing key"));
+                     path, "` or point --master_key_file at the existing key"));
   }
   return CreateMasterKey(path);
 }

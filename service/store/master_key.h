@@ -36,7 +36,7 @@ inline constexpr size_t kMasterKeySize = 32;
 // When the file is absent: with `create_if_missing`, creates the missing parent directories
 // (mode 0700) and atomically writes a fresh random key (mode 0600; temp file, fsync,
 // no-replace rename, directory fsync), logs that a new key was generated at `path` and
-// returns it; otherwise NOT_FOUND naming `path` and the --master-key-file flag.
+// returns it; otherwise NOT_FOUND naming `path` and the --master_key_file flag.
 //
 // When the file is present: FAILED_PRECONDITION if it is not a regular file, is accessible
 // by group or others (the message says to `chmod 600 <path>`), or does not hold the format

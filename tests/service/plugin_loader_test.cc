@@ -203,7 +203,7 @@ TEST_F(PluginLoaderTest, MissingDirectoryIsNotFoundAndNamesTheFlag) {
   auto set = PluginSet::Load(missing, host_.api());
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(set.status().message(), AllOf(HasSubstr(missing), HasSubstr("--plugin-dir")));
+  EXPECT_THAT(set.status().message(), AllOf(HasSubstr(missing), HasSubstr("--plugin_dir")));
 }
 
 TEST_F(PluginLoaderTest, FileInsteadOfDirectoryIsFailedPrecondition) {
@@ -212,7 +212,7 @@ TEST_F(PluginLoaderTest, FileInsteadOfDirectoryIsFailedPrecondition) {
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(set.status().message(),
-              AllOf(HasSubstr(file), HasSubstr("not a directory"), HasSubstr("--plugin-dir")));
+              AllOf(HasSubstr(file), HasSubstr("not a directory"), HasSubstr("--plugin_dir")));
 }
 
 TEST_F(PluginLoaderTest, UnreadableDirectoryIsFailedPrecondition) {
@@ -224,7 +224,7 @@ TEST_F(PluginLoaderTest, UnreadableDirectoryIsFailedPrecondition) {
   std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(set.status().message(), AllOf(HasSubstr(locked), HasSubstr("--plugin-dir")));
+  EXPECT_THAT(set.status().message(), AllOf(HasSubstr(locked), HasSubstr("--plugin_dir")));
 }
 
 TEST_F(PluginLoaderTest, NullHostIsInvalidArgument) {

@@ -156,7 +156,7 @@ TEST(MasterKeyTest, NotFoundWhenMissingAndNotCreating) {
   absl::StatusOr<std::string> key = LoadOrCreateMasterKey(path, /*create_if_missing=*/false);
   EXPECT_EQ(key.status().code(), absl::StatusCode::kNotFound) << key.status();
   EXPECT_THAT(std::string(key.status().message()), HasSubstr(path));
-  EXPECT_THAT(std::string(key.status().message()), HasSubstr("--master-key-file"));
+  EXPECT_THAT(std::string(key.status().message()), HasSubstr("--master_key_file"));
   EXPECT_FALSE(FileExists(path));
 }
 
@@ -170,7 +170,7 @@ TEST(MasterKeyTest, RefusesADirectory) {
 TEST(MasterKeyTest, RefusesAnEmptyPath) {
   absl::StatusOr<std::string> key = LoadOrCreateMasterKey("", true);
   EXPECT_EQ(key.status().code(), absl::StatusCode::kInvalidArgument) << key.status();
-  EXPECT_THAT(std::string(key.status().message()), HasSubstr("--master-key-file"));
+  EXPECT_THAT(std::string(key.status().message()), HasSubstr("--master_key_file"));
 }
 
 TEST(MasterKeyTest, ConcurrentCreatorsAgreeOnOneKey) {
