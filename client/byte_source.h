@@ -66,6 +66,9 @@ class MemoryByteSource : public ByteSource {
   explicit MemoryByteSource(absl::string_view data) : data_(data) {}
   // A temporary string would dangle: the source does not copy.
   explicit MemoryByteSource(std::string&&) = delete;
+  // String literals live for the whole program.
+  template <size_t N>
+  explicit MemoryByteSource(const char (&literal)[N]) : data_(literal, N - 1) {}
 
   absl::StatusOr<size_t> Read(char* buffer, size_t size) override;
   int64_t size() const override { return static_cast<int64_t>(data_.size()); }
