@@ -1,0 +1,416 @@
+#include "pluton/s3/curl_transport.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace pluton::s3 {
+namespace {
+
+// One pooled easy handle and the error buffer libcurl writes into (it must live as long as
+// the handle).
+struct PooledHandle {
+  CURL* curl = nullptr;
+  char error[CURL_ERROR_SIZE] = {};
+
+  ~PooledHandle() {
+    if (curl != nullptr) curl_easy_cleanup(curl);
+  }
+};
+
+// Streams the body spans to libcurl.
+struct BodyReader {
+  const std::vector<absl::Span<const uint8_t>>* spans = nullptr;
+  size_t index = 0;   // current span
+  size_t offset = 0;  // offset in the current span
+};
+
+// Everything the callbacks of one transfer touch. Lives on Send()'s stack.
+struct TransferState {
+  BodyReader reader;
+  const CancelCheck* cancelled = nullptr;
+  bool was_cancelled = false;
+  HttpResponse response;
+};
+
+size_t ReadBody(char* buffer, size_t size, size_t nitems, void* userdata) {
+  BodyReader& r = *static_cast<BodyReader*>(userdata);
+  const size_t capacity = size * nitems;
+  size_t written = 0;
+  while (written < capacity && r.index < r.spans->size()) {
+    const absl::Span<const uint8_t>& span = (*r.spans)[r.index];
+    const size_t n = std::min(capacity - written, span.size() - r.offset);
+    if (n > 0) std::memcpy(buffer + written, span.data() + r.offset, n);
+    written += n;
+    r.offset += n;
+    if (r.offset == span.size()) {
+      ++r.index;
+      r.offset = 0;
+    }
+  }
+  return written;
+}
+
+int SeekBody(void* userdata, curl_off_t offset, int origin) {
+  BodyReader& r = *static_cast<BodyReader*>(userdata);
+  if (origin != SEEK_SET || offset < 0) return CURL_SEEKFUNC_CANTSEEK;
+  uint64_t remaining = static_cast<uint64_t>(offset);
+  r.index = 0;
+  r.offset = 0;
+  while (r.index < r.spans->size() && remaining >= (*r.spans)[r.index].size()) {
+    remaining -= (*r.spans)[r.index].size();
+    ++r.index;
+  }
+  if (r.index == r.spans->size()) return remaining == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
+  r.offset = static_cast<size_t>(remaining);
+  return CURL_SEEKFUNC_OK;
+}
+
+size_t WriteBody(char* data, size_t size, size_t nmemb, void* userdata) {
+  auto& state = *static_cast<TransferState*>(userdata);
+  state.response.body.append(data, size * nmemb);
+  return size * nmemb;
+}
+
+// Called once per received header line (status line and the final empty line included),
+// for every response of the transfer (e.g. a 100 Continue before the final one).
+size_t CollectHeader(char* data, size_t size, size_t nitems, void* userdata) {
+  auto& state = *static_cast<TransferState*>(userdata);
+  const size_t length = size * nitems;
+  absl::string_view line(data, length);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  if (absl::StartsWith(line, "HTTP/")) {
+    state.response.headers.clear();  // a new response begins: keep only the final one's
+  } else if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) {
+    if (!state.response.headers.empty()) {  // obsolete line folding
+      std::string& value = state.response.headers.back().second;
+      absl::StrAppend(&value, " ", absl::StripAsciiWhitespace(line));
+    }
+  } else if (size_t colon = line.find(':'); colon != absl::string_view::npos) {
+    state.response.headers.emplace_back(
+        absl::AsciiStrToLower(line.substr(0, colon)),
+        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1))));
+  }
+  return length;
+}
+
+int PollCancel(void* userdata, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto& state = *static_cast<TransferState*>(userdata);
+  if (*state.cancelled && (*state.cancelled)()) {
+    state.was_cancelled = true;
+    return 1;  // non-zero aborts the transfer with CURLE_ABORTED_BY_CALLBACK
+  }
+  return 0;
+}
+
+TransportErrorKind KindOf(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return TransportErrorKind::kDnsFailure;
+    case CURLE_COULDNT_CONNECT:
+      return TransportErrorKind::kConnectFailed;
+    case CURLE_OPERATION_TIMEDOUT:
+      return TransportErrorKind::kTimeout;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_USE_SSL_FAILED:
+      return TransportErrorKind::kTlsFailure;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return TransportErrorKind::kConnectionReset;
+    case CURLE_ABORTED_BY_CALLBACK:
+      return TransportErrorKind::kCancelled;
+    default:
+      return TransportErrorKind::kOther;
+  }
+}
+
+// The URL without its query (which may hold upload ids) for messages.
+absl::string_view UrlForMessage(absl::string_view url) { return url.substr(0, url.find('?')); }
+
+absl::Status CheckRequest(const HttpRequest& request) {
+  if (!IsValidHeaderName(request.method)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("HTTP: invalid method \"", absl::CEscape(request.method), "\""));
+  }
+  const std::string lower_url = absl::AsciiStrToLower(
+      absl::string_view(request.url).substr(0, std::min<size_t>(request.url.size(), 8)));
+  if (!absl::StartsWith(lower_url, "http://") && !absl::StartsWith(lower_url, "https://")) {
+    return absl::InvalidArgumentError(absl::StrCat("HTTP: the URL must be http(s)://, got \"",
+                                                   absl::CEscape(UrlForMessage(request.url)),
+                                                   "\""));
+  }
+  if (!IsValidHeaderValue(request.url) || request.url.find(' ') != std::string::npos) {
+    return absl::InvalidArgumentError("HTTP: the URL holds spaces, CR, LF or NUL");
+  }
+  for (const auto& [name, value] : request.headers) {
+    if (!IsValidHeaderName(name) || !IsValidHeaderValue(value)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("HTTP: invalid header \"", absl::CEscape(name), "\""));
+    }
+    if (absl::EqualsIgnoreCase(name, "expect") ||
+        absl::EqualsIgnoreCase(name, "transfer-encoding")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("HTTP: header ", name, " is managed by the transport; do not pass it"));
+    }
+    if (absl::EqualsIgnoreCase(name, "content-length") &&
+        value != absl::StrCat(request.BodySize())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "HTTP: Content-Length ", value, " differs from the body size ", request.BodySize()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+long ToMillis(absl::Duration d) {  // NOLINT(runtime/int): libcurl takes long
+  return static_cast<long>(std::max<int64_t>(1, absl::ToInt64Milliseconds(d)));  // NOLINT
+}
+
+long ToSecondsCeil(absl::Duration d) {  // NOLINT(runtime/int)
+  return static_cast<long>(
+      std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1)))));  // NOLINT
+}
+
+// curl_slist owner.
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+bool Append(Slist& list, const std::string& line) {
+  curl_slist* next = curl_slist_append(list.get(), line.c_str());
+  if (next == nullptr) return false;
+  list.release();
+  list.reset(next);
+  return true;
+}
+
+std::once_flag global_init_once;
+CURLcode global_init_result = CURLE_OK;
+
+}  // namespace
+
+struct CurlTransport::Impl {
+  CurlTransportOptions options;
+  CURLSH* share = nullptr;
+  // One mutex per curl_lock_data kind, as CURLSHOPT_LOCKFUNC asks.
+  std::mutex share_locks[CURL_LOCK_DATA_LAST];
+
+  std::mutex pool_mu;
+  std::vector<std::unique_ptr<PooledHandle>> idle;  // GUARDED_BY(pool_mu); back = newest
+  std::atomic<size_t> handles_created{0};
+
+  ~Impl() {
+    idle.clear();  // handles first: they reference the share
+    if (share != nullptr) curl_share_cleanup(share);
+  }
+
+  static void LockShare(CURL*, curl_lock_data data, curl_lock_access, void* userptr) {
+    static_cast<Impl*>(userptr)->share_locks[data].lock();
+  }
+  static void UnlockShare(CURL*, curl_lock_data data, void* userptr) {
+    static_cast<Impl*>(userptr)->share_locks[data].unlock();
+  }
+
+  // A handle from the pool, or a new one attached to the share; nullptr if out of memory.
+  std::unique_ptr<PooledHandle> Acquire() {
+    {
+      std::lock_guard<std::mutex> lock(pool_mu);
+      if (!idle.empty()) {
+        std::unique_ptr<PooledHandle> handle = std::move(idle.back());
+        idle.pop_back();
+        return handle;
+      }
+    }
+    auto handle = std::make_unique<PooledHandle>();
+    handle->curl = curl_easy_init();
+    if (handle->curl == nullptr) return nullptr;
+    // CURLOPT_SHARE survives curl_easy_reset, so it is set once per handle.
+    if (curl_easy_setopt(handle->curl, CURLOPT_SHARE, share) != CURLE_OK) return nullptr;
+    handles_created.fetch_add(1, std::memory_order_relaxed);
+    return handle;
+  }
+
+  void Release(std::unique_ptr<PooledHandle> handle) {
+    // Drop every pointer into the finished Send() frame; live connections stay.
+    curl_easy_reset(handle->curl);
+    std::lock_guard<std::mutex> lock(pool_mu);
+    if (idle.size() < options.max_idle_handles) idle.push_back(std::move(handle));
+    // else: destroyed here, closing its connections.
+  }
+};
+
+CurlTransport::CurlTransport(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+CurlTransport::~CurlTransport() = default;
+
+absl::StatusOr<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlTransportOptions options) {
+  std::call_once(global_init_once,
+                 [] { global_init_result = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  if (global_init_result != CURLE_OK) {
+    return absl::InternalError(
+        absl::StrCat("libcurl initialization failed: ", curl_easy_strerror(global_init_result)));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->share = curl_share_init();
+  if (impl->share == nullptr) return absl::InternalError("curl_share_init failed");
+  if (curl_share_setopt(impl->share, CURLSHOPT_LOCKFUNC, &Impl::LockShare) != CURLSHE_OK ||
+      curl_share_setopt(impl->share, CURLSHOPT_UNLOCKFUNC, &Impl::UnlockShare) != CURLSHE_OK ||
+      curl_share_setopt(impl->share, CURLSHOPT_USERDATA, impl.get()) != CURLSHE_OK ||
+      curl_share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+      curl_share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+    return absl::InternalError("curl_share_setopt failed");
+  }
+  return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(impl)));
+}
+
+size_t CurlTransport::HandlesCreatedForTesting() const {
+  return impl_->handles_created.load(std::memory_order_relaxed);
+}
+
+absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request,
+                                                 const CancelCheck& cancelled) {
+  if (absl::Status s = CheckRequest(request); !s.ok()) return s;
+  const std::string what = absl::StrCat(request.method, " ", UrlForMessage(request.url));
+  if (cancelled && cancelled()) {
+    return TransportError(TransportErrorKind::kCancelled, absl::StrCat(what, ": cancelled"));
+  }
+
+  Slist headers;
+  for (const auto& [name, value] : request.headers) {
+    // "Name;" is libcurl's way to send a header with an empty value ("Name:" removes it).
+    const std::string line =
+        value.empty() ? absl::StrCat(name, ";") : absl::StrCat(name, ": ", value);
+    if (!Append(headers, line)) {
+      return TransportError(TransportErrorKind::kOther, absl::StrCat(what, ": out of memory"));
+    }
+  }
+  if (!Append(headers, "Expect:")) {  // suppress Expect: 100-continue
+    return TransportError(TransportErrorKind::kOther, absl::StrCat(what, ": out of memory"));
+  }
+
+  std::unique_ptr<PooledHandle> handle = impl_->Acquire();
+  if (handle == nullptr) {
+    return TransportError(TransportErrorKind::kOther,
+                          absl::StrCat(what, ": cannot create a libcurl handle"));
+  }
+  CURL* curl = handle->curl;
+  handle->error[0] = '\0';
+
+  TransferState state;
+  state.reader.spans = &request.body;
+  state.cancelled = &cancelled;
+  const CurlTransportOptions& options = impl_->options;
+
+  CURLcode rc = CURLE_OK;
+  auto set = [&rc](CURLcode r) {
+    if (rc == CURLE_OK) rc = r;
+  };
+  set(curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, handle->error));
+  set(curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str()));
+  set(curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https"));
+  set(curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L));
+  set(curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1)));
+  set(curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L));
+  set(curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L));
+  set(curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L));
+  set(curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, ToSecondsCeil(options.tcp_keepalive_idle)));
+  set(curl_easy_setopt(curl, CURLOPT_TCP_KEEPINTVL, ToSecondsCeil(options.tcp_keepalive_interval)));
+  set(curl_easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str()));
+  set(curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L));
+  set(curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L));
+  if (!options.ca_bundle_path.empty()) {
+    set(curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_bundle_path.c_str()));
+  }
+  if (!options.use_environment_proxy) set(curl_easy_setopt(curl, CURLOPT_PROXY, ""));
+  if (request.connect_timeout != absl::InfiniteDuration()) {
+    set(curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, ToMillis(request.connect_timeout)));
+  }
+  if (request.timeout != absl::InfiniteDuration()) {
+    set(curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, ToMillis(request.timeout)));
+  }
+  if (request.stall_timeout != absl::InfiniteDuration()) {
+    set(curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L));
+    set(curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, ToSecondsCeil(request.stall_timeout)));
+  }
+  set(curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get()));
+  set(curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody));
+  set(curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state));
+  set(curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &CollectHeader));
+  set(curl_easy_setopt(curl, CURLOPT_HEADERDATA, &state));
+  set(curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L));
+  set(curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &PollCancel));
+  set(curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &state));
+
+  const uint64_t body_size = request.BodySize();
+  if (request.method == "HEAD") {
+    set(curl_easy_setopt(curl, CURLOPT_NOBODY, 1L));
+  } else if (body_size > 0 || request.method == "PUT" || request.method == "POST") {
+    // An upload with a known size: Content-Length framing, the body from the spans.
+    set(curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L));
+    set(curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body_size)));
+    set(curl_easy_setopt(curl, CURLOPT_READFUNCTION, &ReadBody));
+    set(curl_easy_setopt(curl, CURLOPT_READDATA, &state.reader));
+    set(curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, &SeekBody));
+    set(curl_easy_setopt(curl, CURLOPT_SEEKDATA, &state.reader));
+    if (request.method != "PUT") {
+      set(curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str()));
+    }
+  } else if (request.method != "GET") {
+    set(curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str()));
+  }
+  if (rc != CURLE_OK) {
+    impl_->Release(std::move(handle));
+    return TransportError(TransportErrorKind::kOther,
+                          absl::StrCat(what, ": libcurl option refused: ", curl_easy_strerror(rc)));
+  }
+
+  rc = curl_easy_perform(curl);
+
+  long status = 0;  // NOLINT(runtime/int)
+  if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  const std::string detail = handle->error[0] != '\0' ? std::string(handle->error) : "";
+  impl_->Release(std::move(handle));
+
+  if (rc != CURLE_OK) {
+    TransportErrorKind kind = KindOf(rc);
+    if (state.was_cancelled) kind = TransportErrorKind::kCancelled;
+    std::string message = absl::StrCat(what, ": ", curl_easy_strerror(rc));
+    if (!detail.empty()) absl::StrAppend(&message, " (", detail, ")");
+    return TransportError(kind, message);
+  }
+  state.response.status = static_cast<int>(status);
+  return std::move(state.response);
+}
+
+}  // namespace pluton::s3
