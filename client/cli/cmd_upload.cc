@@ -1,8 +1,11 @@
 // pluton-storage upload STORAGE BUCKET KEY [FILE|-] [--content-type T] [--metadata K=V ...]
-//                       [--size N] [--md5-trailer] [--sha256-trailer] [--chunk-size BYTES]
+//                       [--size N] [--content-md5 HEX] [--md5-trailer] [--sha256-trailer]
+//                       [--chunk-size BYTES]
 #include <memory>
 #include <optional>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "client/cli/command.h"
@@ -32,6 +35,13 @@ int RunUpload(CommandContext& ctx, const ArgParser& args) {
   }
   absl::StatusOr<ConfigValues> metadata = ParseKeyValues(args.GetAll("metadata"), "--metadata");
   if (!metadata.ok()) return ctx.UsageError(metadata.status().message());
+  std::string content_md5;
+  if (std::optional<std::string> hex = args.Get("content-md5")) {
+    bool valid = hex->size() == 32;
+    for (char c : *hex) valid = valid && absl::ascii_isxdigit(static_cast<unsigned char>(c));
+    if (!valid) return ctx.UsageError("--content-md5: give the MD5 as 32 hex digits");
+    content_md5 = absl::HexStringToBytes(*hex);
+  }
   options.send_md5_trailer = args.Has("md5-trailer");
   options.send_sha256_trailer = args.Has("sha256-trailer");
   if (ctx.global().timeout) options.timeout = *ctx.global().timeout;
@@ -53,6 +63,7 @@ int RunUpload(CommandContext& ctx, const ArgParser& args) {
   header.set_key(*args.Positional("KEY"));
   if (expected_size) header.set_expected_size(*expected_size);
   header.set_content_type(args.Get("content-type").value_or(""));
+  header.set_content_md5(content_md5);
   for (const auto& [key, value] : *metadata) (*header.mutable_metadata())[key] = value;
 
   std::optional<ProgressBar> bar;
@@ -78,7 +89,7 @@ Command UploadCommand() {
   command.summary = "Upload a file or standard input as one object";
   command.usage =
       "upload STORAGE BUCKET KEY [FILE|-] [--content-type T] [--metadata KEY=VALUE ...] "
-      "[--size N] [--md5-trailer] [--sha256-trailer] [--chunk-size BYTES]";
+      "[--size N] [--content-md5 HEX] [--md5-trailer] [--sha256-trailer] [--chunk-size BYTES]";
   command.details =
       "Reads standard input when FILE is \"-\" or absent; its size is then unknown unless\n"
       "--size gives it. Sizes take K, M, G suffixes (binary: 5M = 5MiB). On a terminal a\n"
@@ -91,6 +102,9 @@ Command UploadCommand() {
         .AddOption("content-type", "T", "MIME type (default application/octet-stream)")
         .AddOption("metadata", "KEY=VALUE", "user metadata", /*repeated=*/true)
         .AddOption("size", "N", "the data's size, when known (default: the file's size)")
+        .AddOption("content-md5", "HEX",
+                   "the data's MD5 when known before sending; stored with the object (where "
+                   "the provider can) and verified by the service")
         .AddSwitch("md5-trailer", "compute MD5 while sending; the service verifies it")
         .AddSwitch("sha256-trailer", "compute SHA-256 while sending; the service verifies it")
         .AddOption("chunk-size", "BYTES", "data bytes per message (default 1MiB, max 4MiB-1KiB)");

@@ -116,6 +116,27 @@ TEST_F(UploadApiTest, WrongTrailerDigestIsDataLossAndStoresNothing) {
   ExpectNothingStored("corrupt");
 }
 
+TEST_F(UploadApiTest, HeaderMd5IsVerifiedBeforeTheCommit) {
+  const std::string data = PatternBytes(70000, 3);
+  v1::UploadHeader header = Header("disk", "bucket", "md5-ok", -1);
+  header.set_content_md5(Digest(EVP_md5(), data));
+  storage::client::MemoryByteSource good(data);
+  auto stored = client_->Upload(header, good);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_TRUE(ReadFileBytes(ObjectPath("bucket", "md5-ok")) == data);
+
+  std::string wrong = Digest(EVP_md5(), data);
+  wrong[0] ^= 1;
+  header.set_key("md5-wrong");
+  header.set_content_md5(wrong);
+  storage::client::MemoryByteSource bad(data);
+  auto refused = client_->Upload(header, bad);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("header.content_md5"));
+  EXPECT_EQ(storage::client::GetErrorDetails(refused.status()).reason, "CHECKSUM_MISMATCH");
+  ExpectNothingStored("md5-wrong");
+}
+
 TEST_F(UploadApiTest, SizeDifferentFromAnnouncedIsRejected) {
   const std::string data = PatternBytes(1000);
   storage::client::MemoryByteSource longer(data);
