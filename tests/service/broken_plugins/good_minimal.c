@@ -3,23 +3,27 @@
  *
  *   - validate_config requires a non-empty "token" and, when set, "mode" in {fast, slow}.
  *   - test_connection reports one passing check whose description echoes the parameters it got.
- *   - uploads store nothing but count the bytes written; each write reserves its size from the
+ *   - uploads store nothing but count the bytes written ("bytes_written", across uploads); in
+ *     mode "slow" each write takes 10 ms per MiB (about 100 MiB/s), a slow provider for
+ *     backpressure tests; each write reserves its size from the
  *     host's buffer budget (and releases it), so the host services are exercised too. Finish
  *     fails when the byte count differs from params->expected_size (when known).
  *
  * Test hook: the exported minimal_test_counter(name) reads a counter: "abort_calls" (host
- * calls of upload_abort), "destroy_calls", "implicit_aborts" (upload_destroy had to abort an
+ * calls of upload_abort), "bytes_written", "destroy_calls", "implicit_aborts" (upload_destroy had to abort an
  * upload the host left open), "live_uploads", "live_errors", "live_reports". */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pluton/storage_plugin.h"
 
 #define ID "minimal"
 
 static const pluton_host_api* g_host;
+static uint64_t g_bytes_written;
 static uint64_t g_abort_calls, g_destroy_calls, g_implicit_aborts, g_live_uploads, g_live_errors,
     g_live_reports;
 
@@ -30,6 +34,7 @@ static void count(uint64_t* counter, int64_t delta) {
 PLUTON_PLUGIN_EXPORT uint64_t minimal_test_counter(const char* name) {
   uint64_t* counter = NULL;
   if (strcmp(name, "abort_calls") == 0) counter = &g_abort_calls;
+  if (strcmp(name, "bytes_written") == 0) counter = &g_bytes_written;
   if (strcmp(name, "destroy_calls") == 0) counter = &g_destroy_calls;
   if (strcmp(name, "implicit_aborts") == 0) counter = &g_implicit_aborts;
   if (strcmp(name, "live_uploads") == 0) counter = &g_live_uploads;
@@ -188,6 +193,7 @@ struct pluton_upload {
   int state;
   uint64_t bytes;
   int64_t expected_size;
+  int slow;
   const pluton_cancel_token* cancel;
   char etag[64];
 };
@@ -202,6 +208,7 @@ static pluton_error* minimal_upload_begin(const pluton_config* config,
   if (u == NULL) return &g_out_of_memory;
   u->state = OPEN;
   u->expected_size = params->expected_size;
+  u->slow = find_value(config, "mode") != NULL && strcmp(find_value(config, "mode"), "slow") == 0;
   u->cancel = params->cancel;
   *out_upload = u;
   count(&g_live_uploads, 1);
@@ -221,7 +228,12 @@ static pluton_error* minimal_upload_write(pluton_upload* u, const uint8_t* data,
   if (code != PLUTON_OK) {
     return make_error(code, "BUFFER_BUDGET", "the write is larger than the host's buffer budget");
   }
+  if (u->slow) {
+    struct timespec pause = {0, (long)(size * 10000000ull / 1048576ull)};
+    nanosleep(&pause, NULL);
+  }
   u->bytes += size; /* "Stored" nowhere. */
+  count(&g_bytes_written, (int64_t)size);
   g_host->release_buffer_budget(size);
   return NULL;
 }
