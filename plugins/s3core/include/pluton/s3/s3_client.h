@@ -1,0 +1,191 @@
+// S3Client: the S3 operations Pluton's providers use, over an HttpTransport, signed with
+// SigV4, with retries.
+//
+//   S3Client client(endpoint, credentials, transport.get(), RetryPolicy{});
+//   absl::StatusOr<std::string> upload_id = client.CreateMultipartUpload(
+//       "bucket", "key", ObjectOptions{}, cancel);
+//
+// Requests: path-style (https://host/<bucket>/<key>) or virtual-host style per the endpoint;
+// x-amz-content-sha256 on every request (the empty-body hash for bodiless requests,
+// UNSIGNED-PAYLOAD for object data, whose integrity Content-MD5 protects, the SHA-256 of the
+// small CompleteMultipartUpload XML); never an Expect header; upload ids and every query
+// value URL-encoded exactly as signed. Listing requests ask for encoding-type=url. Each
+// attempt is signed afresh at absl::Now() (a retry after a long Retry-After stays valid).
+//
+// Retries: responses that IsRetryable (429, 5xx, RequestTimeout, SlowDown, InternalError,
+// also inside a 200 CompleteMultipartUpload) and IsRetryableTransportError failures are
+// retried up to policy.max_attempts with exponential backoff and full jitter between
+// policy.initial_backoff and policy.max_backoff, honouring Retry-After when present (up to
+// policy.max_retry_after), and stopping at once when `cancelled` fires (CANCELLED; the
+// backoff sleeps in 20 ms slices polling it). Other failures return at once. A status after
+// the last attempt says how many were made. Retrying is safe for every operation here: S3
+// operations are idempotent except CreateMultipartUpload, whose retry after a lost answer
+// may leave one unused upload (R2's lifecycle rule removes it after 7 days).
+//
+// Errors: an S3 error response becomes S3ErrorToStatus(error, what) and carries the S3Error
+// as a payload (S3ErrorOf); a transport failure keeps its TransportErrorKind
+// (GetTransportErrorKind). Secrets never appear in any status.
+//
+// Validation: an endpoint that is not scheme://host[:port], an empty bucket or key, or a
+// header value with CR/LF (metadata, content type) gives INVALID_ARGUMENT from the call,
+// before anything is sent.
+//
+// Thread safety: all methods may be called concurrently. The transport is borrowed and must
+// outlive the client; it must itself be thread-safe. `cancelled` is polled on the calling
+// thread only.
+#ifndef PLUTON_PLUGINS_S3CORE_S3_CLIENT_H_
+#define PLUTON_PLUGINS_S3CORE_S3_CLIENT_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "pluton/s3/http_transport.h"
+#include "pluton/s3/s3_error.h"
+#include "pluton/s3/s3_xml.h"
+#include "pluton/s3/sigv4_signer.h"
+
+namespace pluton::s3 {
+
+struct S3Endpoint {
+  std::string base_url;  // scheme://host[:port], no trailing slash, e.g.
+                         // "https://x.r2.cloudflarestorage.com"
+  std::string region = "auto";
+  bool path_style = true;  // false: https://<bucket>.host/<key>
+};
+
+struct RetryPolicy {
+  int max_attempts = 10;  // including the first; rclone's low-level retries
+  absl::Duration initial_backoff = absl::Milliseconds(10);
+  absl::Duration max_backoff = absl::Seconds(2);
+  absl::Duration request_timeout = absl::Minutes(5);  // per attempt, whole request
+  absl::Duration connect_timeout = absl::Seconds(10);
+  // A server's Retry-After above this is cut to it (a misbehaving proxy cannot park us).
+  absl::Duration max_retry_after = absl::Minutes(1);
+};
+
+// SSE-C: a customer-provided AES-256 key, sent on every request that reads or writes the
+// object (PutObject, CreateMultipartUpload, UploadPart, GetObject, HeadObject).
+struct SseCustomerKey {
+  std::string key_base64;      // base64 of the 32-byte key
+  std::string key_md5_base64;  // base64 of the key's MD5
+};
+
+// Headers that describe a new object.
+struct ObjectOptions {
+  std::string content_type;                     // "" = not sent
+  std::map<std::string, std::string> metadata;  // sent as x-amz-meta-<key>
+  std::string storage_class;                    // "" = not sent (never sent empty)
+  std::string server_side_encryption;           // "" = not sent; "AES256" or "aws:kms"
+  std::string sse_kms_key_id;                   // with aws:kms only
+  std::optional<SseCustomerKey> sse_customer_key;
+};
+
+struct PutObjectResult {
+  std::string etag;  // without quotes
+};
+
+struct ObjectSummary {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;
+};
+
+// One page of ListObjectsV2.
+struct ObjectPage {
+  std::vector<ObjectSummary> objects;
+  std::string next_continuation_token;  // "" on the last page
+};
+
+struct MultipartUploadSummary {
+  std::string key;
+  std::string upload_id;
+  std::optional<absl::Time> initiated;
+};
+
+class S3Client {
+ public:
+  S3Client(S3Endpoint endpoint, Credentials credentials, HttpTransport* transport,
+           RetryPolicy retry = {});
+
+  // GET / (needs an admin token on R2).
+  absl::StatusOr<std::vector<std::string>> ListBuckets(const CancelCheck& cancelled);
+  // GET /<bucket>?list-type=2&max-keys=N[&prefix=][&continuation-token=]; max_keys <= 0
+  // sends none (the server's default, 1000). Keys come back decoded.
+  absl::StatusOr<ObjectPage> ListObjectsV2(const std::string& bucket, const std::string& prefix,
+                                           int max_keys, const std::string& continuation_token,
+                                           const CancelCheck& cancelled);
+  // PUT /<bucket>/<key> with Content-MD5 (base64 of the body's MD5; REQUIRED non-empty).
+  // `body` spans must stay valid for the call (they are re-sent on retry).
+  absl::StatusOr<PutObjectResult> PutObject(const std::string& bucket, const std::string& key,
+                                            std::vector<absl::Span<const uint8_t>> body,
+                                            const std::string& content_md5_base64,
+                                            const ObjectOptions& options,
+                                            const CancelCheck& cancelled);
+  // DELETE /<bucket>/<key>; a missing key is success (S3 answers 204 either way).
+  absl::Status DeleteObject(const std::string& bucket, const std::string& key,
+                            const CancelCheck& cancelled);
+  // POST /<bucket>/<key>?uploads; returns the upload id.
+  absl::StatusOr<std::string> CreateMultipartUpload(const std::string& bucket,
+                                                    const std::string& key,
+                                                    const ObjectOptions& options,
+                                                    const CancelCheck& cancelled);
+  // PUT /<bucket>/<key>?partNumber=N&uploadId=ID with Content-MD5; returns the part's ETag.
+  absl::StatusOr<std::string> UploadPart(const std::string& bucket, const std::string& key,
+                                         const std::string& upload_id, int part_number,
+                                         std::vector<absl::Span<const uint8_t>> body,
+                                         const std::string& content_md5_base64,
+                                         const std::optional<SseCustomerKey>& sse_customer_key,
+                                         const CancelCheck& cancelled);
+  // POST /<bucket>/<key>?uploadId=ID with the parts in ascending order; returns the ETag
+  // (without quotes). An <Error> inside a 200 response is an error (retried when retryable).
+  // A lost answer: an attempt may complete the upload and lose its answer, and the resend
+  // (ours, or libcurl's own silent resend on a reused connection that died) then gets 404
+  // NoSuchUpload. So on NoSuchUpload the object is checked with HEAD: if its ETag is the
+  // multipart ETag of exactly these parts (md5 of the part MD5s, "-N"; computable when every
+  // part ETag is an MD5), the object is what this call meant to create and that ETag is
+  // returned; otherwise the NoSuchUpload error is.
+  absl::StatusOr<std::string> CompleteMultipartUpload(const std::string& bucket,
+                                                      const std::string& key,
+                                                      const std::string& upload_id,
+                                                      const std::vector<CompletedPart>& parts,
+                                                      const CancelCheck& cancelled);
+  // DELETE /<bucket>/<key>?uploadId=ID; NoSuchUpload counts as success (already gone).
+  absl::Status AbortMultipartUpload(const std::string& bucket, const std::string& key,
+                                    const std::string& upload_id, const CancelCheck& cancelled);
+  // GET /<bucket>?uploads[&prefix=]; follows every page.
+  absl::StatusOr<std::vector<MultipartUploadSummary>> ListMultipartUploads(
+      const std::string& bucket, const std::string& prefix, const CancelCheck& cancelled);
+
+  const S3Endpoint& endpoint() const { return endpoint_; }
+  const RetryPolicy& retry_policy() const { return retry_; }
+
+ private:
+  struct Call;  // one S3 request: operation name, method, bucket, key, query, headers, body
+
+  // Signs and sends `call` with retries; returns the 2xx response or the final error.
+  absl::StatusOr<HttpResponse> Execute(const Call& call, const CancelCheck& cancelled);
+  // HEAD /<bucket>/<key>: the object's ETag without quotes.
+  absl::StatusOr<std::string> HeadObjectEtag(const std::string& bucket, const std::string& key,
+                                             const CancelCheck& cancelled);
+
+  S3Endpoint endpoint_;
+  absl::Status endpoint_status_;  // why endpoint_.base_url is unusable, or OK
+  std::string scheme_;            // from endpoint_.base_url
+  std::string authority_;         // host[:port] from endpoint_.base_url
+  SigV4Signer signer_;
+  HttpTransport* transport_;
+  RetryPolicy retry_;
+};
+
+// The S3 error carried by a status from S3Client, if the failure was an S3 error response.
+std::optional<S3Error> S3ErrorOf(const absl::Status& status);
+
+}  // namespace pluton::s3
+
+#endif  // PLUTON_PLUGINS_S3CORE_S3_CLIENT_H_

@@ -1,0 +1,118 @@
+// StreamingUpload: one object streamed into S3 as it arrives, without ever holding the whole
+// object (beyond the upload cutoff) in memory.
+//
+// Bytes are copied once, into part-sized buffers reserved from a shared BufferBudget (the
+// reservation is made when a buffer is allocated and released when it is freed; an upload
+// reuses its buffers from part to part, keeping at most concurrency + 1 of them once
+// multipart; the first buffer of an object whose expected size is below one part is only
+// that size):
+//   - While the stream is below `upload_cutoff` the buffers are kept. If it ends there, the
+//     object goes up as one PutObject with Content-MD5 (computed over the buffers).
+//   - When it reaches the cutoff (or the expected size says it will), a multipart upload is
+//     created, the kept buffers become its first parts, and from then on each full buffer is
+//     sent as a part by one of `concurrency` sender threads, each part with its Content-MD5
+//     (computed on the sender thread, so hashing runs beside the stream). Write blocks while
+//     `concurrency` parts are in flight: that is the backpressure.
+//   - If the budget cannot supply a buffer within 200 ms while kept buffers wait below the
+//     cutoff, the upload switches to multipart early instead of waiting (no two uploads can
+//     deadlock holding kept buffers). Otherwise it waits for the budget as long as it takes
+//     (until cancelled), in 200 ms slices while its own parts in flight may free a buffer.
+//   - Every part but the last has exactly the same size (R2 rejects unequal parts). With an
+//     expected size needing more than max_parts parts, the part size grows to
+//     ceil(size / max_parts) rounded up to a MiB; without one, Write fails clearly before
+//     part max_parts + 1, naming the limit.
+//   - An empty object is one PutObject with an empty body (and the empty body's MD5).
+// Any failure or cancellation makes Write/Finish return at once (CANCELLED promptly when
+// `cancelled` fires) and returns the buffers to the budget as the senders stop; Abort() or the
+// destructor then aborts the multipart upload (no object, no pending upload remains). The
+// abort itself is not cancelled by `cancelled` (cleanup must happen even after a cancel) but
+// is bounded by settings.abort_timeout. Nothing is logged: every outcome is a status.
+//
+// Thread safety: Write/Finish/Abort are called by one thread at a time (the plugin's upload
+// handle contract); the sender threads are internal. `cancelled` is polled from the sender
+// threads too, concurrently: it must be thread-safe, cheap and non-blocking. The client and
+// budget are borrowed and must outlive the upload.
+#ifndef PLUTON_PLUGINS_S3CORE_STREAMING_UPLOAD_H_
+#define PLUTON_PLUGINS_S3CORE_STREAMING_UPLOAD_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "pluton/s3/http_transport.h"
+#include "pluton/s3/s3_client.h"
+
+namespace pluton::s3 {
+
+// The service-wide memory budget for upload buffers (the plugin adapts the host's).
+class BufferBudget {
+ public:
+  virtual ~BufferBudget() = default;
+  // Waits until `bytes` are available or `cancelled` fires / `max_wait` passes (max_wait may
+  // be absl::InfiniteDuration(); `cancelled` must still be polled then, e.g. every 50 ms).
+  // OK, CANCELLED, DEADLINE_EXCEEDED (max_wait passed) or RESOURCE_EXHAUSTED (bytes larger
+  // than the whole budget). Thread-safe: called from any number of uploads at once.
+  virtual absl::Status Reserve(uint64_t bytes, absl::Duration max_wait,
+                               const CancelCheck& cancelled) = 0;
+  virtual void Release(uint64_t bytes) = 0;
+};
+
+struct StreamingUploadSettings {
+  uint64_t chunk_size = 5ull << 20;       // part size (before growing for max_parts)
+  uint64_t upload_cutoff = 200ull << 20;  // at or above: multipart
+  int concurrency = 4;                    // parts in flight
+  uint64_t max_single_put = (5ull << 30) - (5ull << 20);
+  uint32_t max_parts = 10000;
+  uint64_t max_part_size = 5ull << 30;
+  // Limit for AbortMultipartUpload (with its retries) in Abort() and the destructor.
+  absl::Duration abort_timeout = absl::Seconds(30);
+};
+
+struct StreamingUploadTarget {
+  std::string bucket;
+  std::string key;
+  int64_t expected_size = -1;  // -1: unknown
+  ObjectOptions options;       // content type, metadata (incl. md5chksum), class, SSE
+};
+
+struct StreamingUploadResult {
+  uint64_t bytes = 0;
+  std::string etag;
+  uint32_t part_count = 0;  // 0: single PutObject
+  uint64_t part_size = 0;   // 0: single PutObject
+};
+
+class StreamingUpload {
+ public:
+  StreamingUpload(S3Client* client, BufferBudget* budget, StreamingUploadSettings settings,
+                  StreamingUploadTarget target, CancelCheck cancelled);
+  ~StreamingUpload();  // Abort() unless finished (its status is dropped)
+  StreamingUpload(const StreamingUpload&) = delete;
+  StreamingUpload& operator=(const StreamingUpload&) = delete;
+
+  // Appends bytes (copied; `data` is not kept). Blocks while the budget or the senders
+  // (`concurrency` parts in flight) hold it back. After an error the upload is dead: every
+  // later Write/Finish returns the same error; call Abort() (or destroy it).
+  // OUT_OF_RANGE before the first byte of part max_parts + 1 is buffered, with a message
+  // naming the limit and suggesting a larger chunk_size (or an expected size).
+  absl::Status Write(const uint8_t* data, size_t size);
+  // Sends what remains and commits the object. FAILED_PRECONDITION when already finished or
+  // aborted.
+  absl::StatusOr<StreamingUploadResult> Finish();
+  // Discards everything, stops the senders and aborts the multipart upload if one was
+  // created (with retries, bounded by settings.abort_timeout). OK also when there was nothing
+  // to abort or the upload already finished; otherwise the failure to abort, naming the
+  // upload id left behind (for the caller to log). Idempotent: later calls return the same.
+  absl::Status Abort();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pluton::s3
+
+#endif  // PLUTON_PLUGINS_S3CORE_STREAMING_UPLOAD_H_
