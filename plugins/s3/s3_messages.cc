@@ -1,0 +1,143 @@
+#include "s3_messages.h"
+
+#include <string>
+
+namespace pluton::s3_provider {
+namespace {
+
+using s3provider::Explanation;
+using s3provider::Failure;
+using s3provider::FailureContext;
+using s3provider::FailureKind;
+using s3provider::Operation;
+
+std::string Bucket(const FailureContext& c) { return "bucket \"" + c.bucket + "\""; }
+
+std::string Doing(const FailureContext& c) {
+  switch (c.operation) {
+    case Operation::kListBuckets:
+      return "listing buckets";
+    case Operation::kListObjects:
+      return "reading " + Bucket(c);
+    case Operation::kWriteProbe:
+      return "writing a test object to " + Bucket(c);
+    case Operation::kDeleteProbe:
+      return "deleting the test object from " + Bucket(c);
+    case Operation::kUpload:
+      return "uploading to " + Bucket(c);
+  }
+  return "talking to the S3 service";
+}
+
+std::string AccessDenied(const FailureContext& c) {
+  switch (c.operation) {
+    case Operation::kListBuckets:
+      return "this access key may not list buckets (s3:ListAllMyBuckets); keys limited to "
+             "some buckets cannot. Give a bucket to test the key on it, or grant that "
+             "permission";
+    case Operation::kListObjects:
+      return "the access key may not read " + Bucket(c) +
+             ": grant it s3:ListBucket on the bucket (IAM or bucket policy) and check that the "
+             "bucket belongs to this account";
+    case Operation::kWriteProbe:
+      return "the access key can read " + Bucket(c) +
+             " but may not write to it: grant it s3:PutObject (and, with aws:kms, kms:"
+             "GenerateDataKey on the key)";
+    case Operation::kDeleteProbe:
+      return "the access key may write to " + Bucket(c) +
+             " but not delete from it: grant it s3:DeleteObject and s3:AbortMultipartUpload";
+    case Operation::kUpload:
+      return "the access key may not write to " + Bucket(c) +
+             ": grant it s3:PutObject and s3:AbortMultipartUpload on the bucket";
+  }
+  return "access denied";
+}
+
+std::string Message(const Failure& f, const FailureContext& c) {
+  const std::string url = c.config->endpoint.base_url;
+  const std::string region = c.config->endpoint.region;
+  switch (f.kind) {
+    case FailureKind::kEndpointNotFound:
+      if (!c.config->endpoint_overridden) {
+        return "the AWS S3 endpoint " + url + " does not resolve (DNS): check the region \"" +
+               region + "\", and that this machine can resolve names and reach the internet";
+      }
+      return "the endpoint " + url +
+             " does not resolve (DNS): check the endpoint URL's host name, and that this "
+             "machine can resolve names";
+    case FailureKind::kEndpointUnreachable:
+      return "cannot connect to " + url +
+             ": check the endpoint URL and port, that the server is running, and this "
+             "machine's network, firewall and proxy settings";
+    case FailureKind::kTlsError:
+      return "the secure connection to " + url +
+             " failed (TLS handshake or certificate check): check the server's certificate, "
+             "the system's CA certificates and clock; use http:// only for a local test server";
+    case FailureKind::kTimeout:
+      if (c.timeout_ms > 0) {
+        return "the S3 service did not answer within the test's " + std::to_string(c.timeout_ms) +
+               " ms while " + Doing(c) + " (" + url +
+               "): check the endpoint, the network, firewall and proxy, then try again";
+      }
+      return "the S3 service did not answer in time while " + Doing(c) +
+             ": check the network connection and try again";
+    case FailureKind::kCancelled:
+      return "cancelled by the service";
+    case FailureKind::kAccessDenied:
+      return AccessDenied(c);
+    case FailureKind::kSignatureMismatch:
+      return "the S3 service refused the request signature: the Secret Access Key is wrong "
+             "for this Access Key ID (AWS shows a secret only once: create a new access key if "
+             "it is lost)";
+    case FailureKind::kInvalidAccessKeyId:
+      return "the S3 service does not know this Access Key ID: it is mistyped, deleted or "
+             "inactive, or belongs to another service than " +
+             url;
+    case FailureKind::kUnauthorized:
+      return "the S3 service did not accept the credentials (401 Unauthorized): check the "
+             "Access Key ID and Secret Access Key";
+    case FailureKind::kNoSuchBucket:
+      return Bucket(c) + " does not exist at " + url +
+             ": check the bucket name, the endpoint and the region";
+    case FailureKind::kClockSkew:
+      return "the S3 service refused the request because this machine's clock is off by more "
+             "than 15 minutes: fix the machine's clock and keep it synchronised with NTP (e.g. "
+             "timedatectl set-ntp true), then try again";
+    case FailureKind::kNotEntitled:
+      return "the S3 service says this account may not use it (NotEntitled): check the "
+             "account's subscription";
+    case FailureKind::kWrongRegion:
+      return "the S3 service refused the region \"" + region + "\" while " + Doing(c) +
+             ": set region to the bucket's region (the check's detail may name it) and, for "
+             "AWS S3, leave endpoint empty or use that region's endpoint";
+    case FailureKind::kNoSuchUpload:
+      return "the S3 service no longer knows this multipart upload (it was aborted, or expired "
+             "under a lifecycle rule): upload again";
+    case FailureKind::kNotImplemented:
+      return "the S3 service does not implement something used while " + Doing(c) +
+             ": check the advanced settings (storage class, server-side encryption)";
+    case FailureKind::kBadDigest:
+      return "the data changed on its way to the S3 service (Content-MD5 mismatch) while " +
+             Doing(c) + ": retry, and check for a proxy that alters requests";
+    case FailureKind::kServiceUnavailable:
+      return "the S3 service kept answering with errors (busy or failing) while " + Doing(c) +
+             ", even after retries: try again later";
+    case FailureKind::kRejected:
+      return "the S3 service refused the request while " + Doing(c) +
+             (f.s3_code.empty() ? std::string() : " (" + f.s3_code + ")");
+    case FailureKind::kUnexpectedResponse:
+      return "the answer from " + url + " while " + Doing(c) +
+             " could not be understood: check that the endpoint URL is the service's S3 API";
+    case FailureKind::kOther:
+      break;
+  }
+  return f.detail;
+}
+
+}  // namespace
+
+Explanation Explain(const Failure& failure, const FailureContext& context) {
+  return Explanation{s3provider::DefaultReason(failure), Message(failure, context)};
+}
+
+}  // namespace pluton::s3_provider
