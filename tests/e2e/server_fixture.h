@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "client/storage_client.h"
@@ -29,6 +30,10 @@ class ServerFixture : public ::testing::Test {
                                     dir_.Sub("plugins/pluton_local.so"));
     std::filesystem::create_symlink(std::string(PLUTON_TEST_BROKEN_PLUGIN_DIR) + "/good_minimal.so",
                                     dir_.Sub("plugins/good_minimal.so"));
+    for (const std::string& plugin : plugins_) {
+      std::filesystem::create_symlink(
+          plugin, dir_.Sub("plugins/" + std::filesystem::path(plugin).filename().string()));
+    }
     std::filesystem::create_directories(objects_root());
     StartServer();
   }
@@ -92,6 +97,7 @@ class ServerFixture : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::vector<std::string> plugins_;  // more plugin files to load, set before SetUp
   size_t read_window_bytes_ = 4 << 20;
   std::unique_ptr<storage::StorageServer> server_;
   std::unique_ptr<storage::client::StorageClient> client_;
