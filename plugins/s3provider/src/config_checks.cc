@@ -85,8 +85,9 @@ std::vector<FieldSpec> TuningFields(const std::string& service) {
   cutoff.default_value = "200MiB";
   cutoff.advanced = true;
   cutoff.help =
-      "Backups smaller than this are sent in a single request; this size and above (and backups "
-      "of unknown size) are sent in parts. At most 5115MiB (5GiB - 5MiB), the largest object " +
+      "Backups smaller than this are sent in a single request; from this size on they are sent "
+      "in parts. A backup of unknown size is held in memory up to this size, then switches to "
+      "parts. At most 5115MiB (5GiB - 5MiB), the largest object " +
       service + " accepts in a single request.";
   cutoff.placeholder = "200MiB";
 
