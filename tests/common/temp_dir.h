@@ -1,9 +1,16 @@
-// A fresh temporary directory removed (recursively) when the object goes away.
+// Test helpers shared by every test binary: a fresh temporary directory removed (recursively)
+// when the object goes away, reading a whole file, and deterministic pattern bytes.
+//
+// Thread safety: a TempDir's accessors are const; it owns its directory and removes it, with
+// everything inside, when destroyed.
 #ifndef PLUTON_TESTS_COMMON_TEMP_DIR_H_
 #define PLUTON_TESTS_COMMON_TEMP_DIR_H_
 
 #include <stdlib.h>
 
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -14,9 +21,13 @@ namespace pluton::testing {
 
 class TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pluton-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
+  // Creates <system temp dir>/<prefix>XXXXXX (mkdtemp, mode 0700); aborts when it cannot.
+  explicit TempDir(const std::string& prefix = "pluton-test-") {
+    std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      std::perror(("mkdtemp " + pattern).c_str());
+      std::abort();
+    }
     path_ = pattern;
   }
   ~TempDir() {
@@ -27,12 +38,14 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::string& path() const { return path_; }
+  // The path of `name` inside the directory.
   std::string Sub(const std::string& name) const { return path_ + "/" + name; }
 
  private:
   std::string path_;
 };
 
+// The whole content of `path` ("" when it cannot be read).
 inline std::string ReadFileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

@@ -1,22 +1,21 @@
 // Loads the real pluton_local.so the way the service does (dlopen + entry symbol) with a small
-// counting host, and gives each test a fresh temporary directory.
+// counting host, and gives each test a fresh temporary directory (common/temp_dir.h).
 #ifndef PLUTON_TESTS_PLUGINS_LOCAL_PLUGIN_TEST_UTIL_H_
 #define PLUTON_TESTS_PLUGINS_LOCAL_PLUGIN_TEST_UTIL_H_
 
 #include <dlfcn.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/temp_dir.h"
 #include "gtest/gtest.h"
 #include "pluton/storage_plugin.h"
 
@@ -161,16 +160,12 @@ class LocalPluginTest : public ::testing::Test {
     ASSERT_NE(plugin.api, nullptr) << plugin.load_error;
     api_ = plugin.api;
     ::umask(022);
-    std::string pattern = (fs::temp_directory_path() / "pluton-local-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    tmp_ = pattern;
+    tmp_ = tmp_dir_.path();
     root_ = tmp_ / "root";
     fs::create_directory(root_);
     config_ = Config{{"root", root_.string()}};
   }
   void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(tmp_, ec);
     EXPECT_EQ(TestHost::budget_in_use.load(), 0) << "budget reservations leaked";
   }
 
@@ -224,8 +219,7 @@ class LocalPluginTest : public ::testing::Test {
   }
 
   static std::string ReadFile(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return ::pluton::testing::ReadFileBytes(path.string());
   }
   static void WriteFile(const fs::path& path, const std::string& data) {
     std::ofstream out(path, std::ios::binary);
@@ -253,6 +247,7 @@ class LocalPluginTest : public ::testing::Test {
   fs::path Partial() const { return root_ / ".pluton-partial"; }
 
   const pluton_plugin_api* api_ = nullptr;
+  ::pluton::testing::TempDir tmp_dir_{"pluton-local-test-"};  // removed after TearDown
   fs::path tmp_;
   fs::path root_;
   Config config_;

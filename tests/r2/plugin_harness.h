@@ -1,5 +1,12 @@
 // Loads a real provider plugin (pluton_r2.so, pluton_s3.so) the way the service does (dlopen +
-// entry symbol) with a small counting host, and wraps its C ABI results in copied values.
+// entry symbol) with a small counting host, and wraps its C ABI results in copied values; and
+// the strict R2 fake (s3core/r2fake_process.h) shared by every test of the binary:
+//
+//   ASSERT_TRUE(SharedFake().ok()) << SharedFake().status();   // starts it on first use
+//   R2FakeProcess& fake = **SharedFake();
+//   fake.Reset();                                              // between tests
+//   fake.AddFault({{"operation", "ListObjectsV2"}, {"action", "delay"}, ...});
+//   config.Set("endpoint", fake.endpoint());
 #ifndef PLUTON_TESTS_R2_PLUGIN_HARNESS_H_
 #define PLUTON_TESTS_R2_PLUGIN_HARNESS_H_
 
@@ -10,6 +17,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <ostream>
 #include <string>
@@ -17,10 +25,58 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "pluton/storage_plugin.h"
+#include "s3core/r2fake_process.h"
 
 namespace pluton::r2_test {
+
+using ::pluton::s3::testing::R2FakeProcess;
+
+// The fake's tokens (FakeConfig): an admin token, an Object Read & Write token for "backups"
+// only, and an Object Read token for "backups".
+inline constexpr char kAdminKeyId[] = "adminkey0000000000000000000000aa";
+inline constexpr char kAdminSecret[] =
+    "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+inline constexpr char kScopedKeyId[] = "scopedkey00000000000000000000bbb";
+inline constexpr char kScopedSecret[] =
+    "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
+inline constexpr char kReadOnlyKeyId[] = "readonlykey000000000000000000ccc";
+inline constexpr char kReadOnlySecret[] =
+    "00ff11ee22dd33cc44bb55aa6699778800ff11ee22dd33cc44bb55aa66997788";
+// A well-formed account id; with an endpoint override it only has to pass validation.
+inline constexpr char kAccountId[] = "0123456789abcdef0123456789abcdef";
+
+// The fake's --config: the tokens above and the buckets "backups", "other" and "eu-backups"
+// (EU jurisdiction).
+inline nlohmann::json FakeConfig() {
+  using nlohmann::json;
+  return json{
+      {"credentials",
+       json::array({
+           {{"access_key_id", kAdminKeyId}, {"secret_access_key", kAdminSecret}, {"admin", true}},
+           {{"access_key_id", kScopedKeyId},
+            {"secret_access_key", kScopedSecret},
+            {"buckets", json::array({"backups"})}},
+           {{"access_key_id", kReadOnlyKeyId},
+            {"secret_access_key", kReadOnlySecret},
+            {"buckets", json::array({"backups"})},
+            {"permission", "read-only"}},
+       })},
+      {"buckets",
+       json::array({"backups", "other", json{{"name", "eu-backups"}, {"jurisdiction", "eu"}}})},
+  };
+}
+
+// The process-wide fake with FakeConfig(), started on first call (thread-safe) and stopped at
+// exit; the error when it could not start.
+inline const absl::StatusOr<std::unique_ptr<R2FakeProcess>>& SharedFake() {
+  static const absl::StatusOr<std::unique_ptr<R2FakeProcess>> fake =
+      R2FakeProcess::StartWithConfig(FakeConfig());
+  return fake;
+}
 
 // The host services handed to the plugins: a log sink and a budget that behaves like the
 // service's (waits while exhausted, polling the cancel token; RESOURCE_EXHAUSTED above its

@@ -1,7 +1,6 @@
 // The r2 plugin's form and validation, through the real pluton_r2.so's C ABI.
 #include <string>
 
-#include "fake_r2.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"

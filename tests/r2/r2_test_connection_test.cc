@@ -8,7 +8,6 @@
 #include <string>
 #include <thread>
 
-#include "fake_r2.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "plugin_harness.h"
@@ -43,11 +42,11 @@ class R2TestConnectionTest : public ::testing::Test {
     const LoadedPlugin& plugin = LoadedPlugin::Get("pluton_r2.so");
     ASSERT_NE(plugin.api, nullptr) << plugin.load_error;
     api_ = plugin.api;
-    ASSERT_TRUE(fake().ok()) << fake().error();
+    ASSERT_TRUE(SharedFake().ok()) << SharedFake().status();
     fake().Reset();
   }
 
-  static FakeR2& fake() { return FakeR2::Get(); }
+  static R2FakeProcess& fake() { return **SharedFake(); }
   static Config WithToken(const std::string& key_id, const std::string& secret) {
     return Config{{"account_id", kAccountId},
                   {"access_key_id", key_id},
@@ -218,7 +217,7 @@ TEST_F(R2TestConnectionTest, EuBucketThroughTheDefaultJurisdictionIsNoSuchBucket
 }
 
 TEST_F(R2TestConnectionTest, ClockSkewIsReported) {
-  fake().Post("settings", {{"clock_offset_seconds", 16 * 60}});
+  fake().SetSettings({{"clock_offset_seconds", 16 * 60}});
   const Report report = Run(Admin(), "backups");
   EXPECT_EQ(report.reason, "CLOCK_SKEW") << report;
   EXPECT_THAT(report.message, HasSubstr("clock"));
@@ -226,10 +225,10 @@ TEST_F(R2TestConnectionTest, ClockSkewIsReported) {
 }
 
 TEST_F(R2TestConnectionTest, NotEntitledIsR2NotEnabled) {
-  fake().Post("faults", {{"operation", "ListBuckets"},
-                         {"status", 403},
-                         {"code", "NotEntitled"},
-                         {"message", "Please enable R2 through the Cloudflare Dashboard."}});
+  fake().AddFault({{"operation", "ListBuckets"},
+                   {"status", 403},
+                   {"code", "NotEntitled"},
+                   {"message", "Please enable R2 through the Cloudflare Dashboard."}});
   const Report report = Run(Admin(), "");
   EXPECT_EQ(report.reason, "R2_NOT_ENABLED") << report;
   EXPECT_THAT(report.message, HasSubstr("R2 is not enabled"));
@@ -237,23 +236,22 @@ TEST_F(R2TestConnectionTest, NotEntitledIsR2NotEnabled) {
 }
 
 TEST_F(R2TestConnectionTest, Status401IsUnauthorized) {
-  fake().Post("faults",
-              {{"operation", "ListObjectsV2"}, {"status", 401}, {"code", "Unauthorized"}});
+  fake().AddFault({{"operation", "ListObjectsV2"}, {"status", 401}, {"code", "Unauthorized"}});
   const Report report = Run(Admin(), "backups");
   EXPECT_EQ(report.reason, "UNAUTHORIZED") << report;
   EXPECT_THAT(report.message, HasSubstr("Account ID (not a Zone ID)"));
 }
 
 TEST_F(R2TestConnectionTest, ServerErrorsAreRetriedThenReported) {
-  fake().Post("faults", {{"operation", "ListObjectsV2"}, {"status", 503}, {"times", 1}});
+  fake().AddFault({{"operation", "ListObjectsV2"}, {"status", 503}, {"times", 1}});
   EXPECT_TRUE(Run(Admin(), "backups").success) << "one 503 is retried";
-  fake().Post("faults", {{"operation", "ListObjectsV2"}, {"status", 503}, {"times", -1}});
+  fake().AddFault({{"operation", "ListObjectsV2"}, {"status", 503}, {"times", -1}});
   const Report report = Run(Admin(), "backups");
   EXPECT_EQ(report.reason, "SERVICE_UNAVAILABLE") << report;
 }
 
 TEST_F(R2TestConnectionTest, FailedDeleteNamesTheProbeLeftBehind) {
-  fake().Post("faults", {{"operation", "DeleteObject"}, {"status", 403}, {"code", "AccessDenied"}});
+  fake().AddFault({{"operation", "DeleteObject"}, {"status", 403}, {"code", "AccessDenied"}});
   const Report report = Run(Admin(), "backups");
   EXPECT_EQ(report.reason, "ACCESS_DENIED") << report;
   ASSERT_EQ(report.checks.size(), 3u);
@@ -287,8 +285,7 @@ TEST_F(R2TestConnectionTest, ClosedPortIsEndpointUnreachable) {
 }
 
 TEST_F(R2TestConnectionTest, SlowAnswerIsTimeoutWithinTheDeadline) {
-  fake().Post(
-      "faults",
+  fake().AddFault(
       {{"operation", "ListObjectsV2"}, {"action", "delay"}, {"delay_ms", 5000}, {"times", -1}});
   const auto start = std::chrono::steady_clock::now();
   const Report report = Run(Admin(), "backups", false, /*timeout_ms=*/1000);
@@ -302,8 +299,7 @@ TEST_F(R2TestConnectionTest, SlowAnswerIsTimeoutWithinTheDeadline) {
 }
 
 TEST_F(R2TestConnectionTest, CancelStopsTheTestPromptly) {
-  fake().Post(
-      "faults",
+  fake().AddFault(
       {{"operation", "ListObjectsV2"}, {"action", "delay"}, {"delay_ms", 5000}, {"times", -1}});
   TestCancel cancel;
   std::thread canceller([&] {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "fake_r2.h"
+#include "common/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "plugin_harness.h"
@@ -19,6 +19,7 @@
 namespace pluton::r2_test {
 namespace {
 
+using ::pluton::testing::PatternBytes;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 
@@ -29,18 +30,6 @@ std::string Md5(const std::string& data) {
   unsigned int size = 0;
   EVP_Digest(data.data(), data.size(), digest, &size, EVP_md5(), nullptr);
   return std::string(reinterpret_cast<char*>(digest), size);
-}
-
-std::string Pattern(size_t size, uint32_t seed) {
-  std::string out(size, '\0');
-  uint32_t x = seed * 2654435761u + 1;
-  for (size_t i = 0; i < size; ++i) {
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    out[i] = static_cast<char>(x);
-  }
-  return out;
 }
 
 // What one upload is given beyond its bytes.
@@ -68,7 +57,7 @@ class R2UploadTest : public ::testing::Test {
     const LoadedPlugin& plugin = LoadedPlugin::Get("pluton_r2.so");
     ASSERT_NE(plugin.api, nullptr) << plugin.load_error;
     api_ = plugin.api;
-    ASSERT_TRUE(fake().ok()) << fake().error();
+    ASSERT_TRUE(SharedFake().ok()) << SharedFake().status();
     fake().Reset();
     TestHost::capacity = INT64_MAX;
     TestHost::budget_peak = 0;
@@ -84,7 +73,7 @@ class R2UploadTest : public ::testing::Test {
     TestHost::capacity = INT64_MAX;
   }
 
-  static FakeR2& fake() { return FakeR2::Get(); }
+  static R2FakeProcess& fake() { return **SharedFake(); }
 
   // Begins an upload; the params' strings live in `spec` (and `md5`), which must outlive it.
   Error Begin(const UploadSpec& spec, const std::string& md5, pluton_upload** upload,
@@ -155,7 +144,7 @@ TEST_F(R2UploadTest, SmallObjectIsOnePutWithMd5MetadataAndHeaders) {
   EXPECT_EQ(outcome.part_count, 0u);
   EXPECT_EQ(outcome.etag, absl::BytesToHexString(Md5(data)));
 
-  EXPECT_EQ(fake().ObjectBytes("backups", spec.key), data);
+  EXPECT_EQ(fake().ObjectBytes("backups", spec.key).value_or(""), data);
   const nlohmann::json object = OnlyObject();
   EXPECT_EQ(object["multipart"], false);
   EXPECT_EQ(object["content_type"], "application/x-tar");
@@ -169,7 +158,7 @@ TEST_F(R2UploadTest, SmallObjectIsOnePutWithMd5MetadataAndHeaders) {
 }
 
 TEST_F(R2UploadTest, LargeObjectIsMultipartWithEqualPartsAndMd5Metadata) {
-  const std::string data = Pattern(12 * kMiB + 123, 7);
+  const std::string data = PatternBytes(12 * kMiB + 123, 7);
   const UploadOutcome outcome = Upload(data);
   ASSERT_TRUE(outcome.error.ok) << outcome.error;
   EXPECT_EQ(outcome.bytes_stored, data.size());
@@ -181,14 +170,14 @@ TEST_F(R2UploadTest, LargeObjectIsMultipartWithEqualPartsAndMd5Metadata) {
   EXPECT_EQ(object["multipart"], true);
   EXPECT_EQ(object["part_sizes"], nlohmann::json::array({5 * kMiB, 5 * kMiB, 2 * kMiB + 123}));
   EXPECT_EQ(object["metadata"]["md5chksum"], absl::Base64Escape(Md5(data)));
-  EXPECT_EQ(fake().ObjectBytes("backups", UploadSpec{}.key), data);
+  EXPECT_EQ(fake().ObjectBytes("backups", UploadSpec{}.key).value_or(""), data);
   EXPECT_EQ(fake().Uploads("backups"), nlohmann::json::array());
   EXPECT_GT(TestHost::budget_reservations.load(), 0) << "part buffers come from the host budget";
 }
 
 TEST_F(R2UploadTest, ChunkSizeAndConcurrencyComeFromTheConfig) {
   config_.Set("chunk_size", "6MiB").Set("upload_concurrency", "1").Set("upload_cutoff", "6MiB");
-  const std::string data = Pattern(13 * kMiB, 3);
+  const std::string data = PatternBytes(13 * kMiB, 3);
   const UploadOutcome outcome = Upload(data);
   ASSERT_TRUE(outcome.error.ok) << outcome.error;
   EXPECT_EQ(outcome.part_size, 6 * kMiB);
@@ -198,7 +187,7 @@ TEST_F(R2UploadTest, ChunkSizeAndConcurrencyComeFromTheConfig) {
 
 TEST_F(R2UploadTest, DisableChecksumStoresNoMd5Metadata) {
   config_.Set("disable_checksum", "true");
-  ASSERT_TRUE(Upload(Pattern(6 * kMiB, 1)).error.ok);
+  ASSERT_TRUE(Upload(PatternBytes(6 * kMiB, 1)).error.ok);
   EXPECT_FALSE(OnlyObject()["metadata"].contains("md5chksum"));
 }
 
@@ -213,7 +202,7 @@ TEST_F(R2UploadTest, SseCAndStorageClassGoOnTheRightRequests) {
   config_.Set("server_side_encryption", "SSE-C")
       .Set("sse_customer_key", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
       .Set("storage_class", "STANDARD_IA");
-  ASSERT_TRUE(Upload(Pattern(11 * kMiB, 9)).error.ok);
+  ASSERT_TRUE(Upload(PatternBytes(11 * kMiB, 9)).error.ok);
   const nlohmann::json object = OnlyObject();
   EXPECT_EQ(object["storage_class"], "STANDARD_IA");
   EXPECT_FALSE(object["sse_c_key_md5"].is_null());
@@ -230,7 +219,7 @@ TEST_F(R2UploadTest, SseCAndStorageClassGoOnTheRightRequests) {
 }
 
 TEST_F(R2UploadTest, AbortLeavesNoObjectAndNoPendingUpload) {
-  const std::string data = Pattern(11 * kMiB, 5);
+  const std::string data = PatternBytes(11 * kMiB, 5);
   const std::string md5 = Md5(data);
   UploadSpec spec;
   pluton_upload* upload = nullptr;
@@ -248,7 +237,7 @@ TEST_F(R2UploadTest, AbortLeavesNoObjectAndNoPendingUpload) {
 }
 
 TEST_F(R2UploadTest, DestroyWithoutFinishAborts) {
-  const std::string data = Pattern(7 * kMiB, 6);
+  const std::string data = PatternBytes(7 * kMiB, 6);
   const std::string md5 = Md5(data);
   pluton_upload* upload = nullptr;
   ASSERT_TRUE(Begin(UploadSpec{}, md5, &upload).ok);
@@ -261,11 +250,10 @@ TEST_F(R2UploadTest, DestroyWithoutFinishAborts) {
 }
 
 TEST_F(R2UploadTest, CancelStopsTheUploadAndAbortStillCleansUp) {
-  fake().Post(
-      "faults",
+  fake().AddFault(
       {{"operation", "UploadPart"}, {"action", "delay"}, {"delay_ms", 3000}, {"times", -1}});
   TestCancel cancel;
-  const std::string data = Pattern(30 * kMiB, 8);
+  const std::string data = PatternBytes(30 * kMiB, 8);
   const std::string md5 = Md5(data);
   pluton_upload* upload = nullptr;
   ASSERT_TRUE(Begin(UploadSpec{}, md5, &upload, &cancel.token).ok);
@@ -295,7 +283,7 @@ TEST_F(R2UploadTest, WrongSecretFailsWithTheSameReasonAsTestConnection) {
   EXPECT_EQ(outcome.error.reason, "SIGNATURE_MISMATCH");
   EXPECT_THAT(outcome.error.message, HasSubstr("uploading \"backups/host/2024/backup.tar\""));
   EXPECT_THAT(outcome.error.message, HasSubstr("Secret Access Key is wrong"));
-  EXPECT_THAT(outcome.error.message, testing::Not(HasSubstr(kScopedSecret)));
+  EXPECT_THAT(outcome.error.message, ::testing::Not(HasSubstr(kScopedSecret)));
 }
 
 TEST_F(R2UploadTest, MissingBucketIsNotFound) {
@@ -317,10 +305,10 @@ TEST_F(R2UploadTest, ScopedTokenOnAnotherBucketIsPermissionDenied) {
 }
 
 TEST_F(R2UploadTest, PartFailuresAreRetried) {
-  fake().Post("faults", {{"operation", "UploadPart"}, {"status", 503}, {"times", 2}});
-  const std::string data = Pattern(11 * kMiB, 4);
+  fake().AddFault({{"operation", "UploadPart"}, {"status", 503}, {"times", 2}});
+  const std::string data = PatternBytes(11 * kMiB, 4);
   ASSERT_TRUE(Upload(data).error.ok);
-  EXPECT_EQ(fake().ObjectBytes("backups", UploadSpec{}.key), data);
+  EXPECT_EQ(fake().ObjectBytes("backups", UploadSpec{}.key).value_or(""), data);
 }
 
 TEST_F(R2UploadTest, MoreBytesThanExpectedIsRefused) {
@@ -352,7 +340,7 @@ TEST_F(R2UploadTest, BadParamsAndConfigAreRefusedAtBegin) {
 
 TEST_F(R2UploadTest, BudgetSmallerThanAPartIsResourceExhausted) {
   TestHost::capacity = 4 * kMiB;
-  const UploadOutcome outcome = Upload(Pattern(6 * kMiB, 2));
+  const UploadOutcome outcome = Upload(PatternBytes(6 * kMiB, 2));
   EXPECT_EQ(outcome.error.code, PLUTON_RESOURCE_EXHAUSTED) << outcome.error;
   EXPECT_THAT(outcome.error.message, HasSubstr("chunk_size"));
   EXPECT_EQ(fake().Objects("backups"), nlohmann::json::array());
@@ -360,20 +348,19 @@ TEST_F(R2UploadTest, BudgetSmallerThanAPartIsResourceExhausted) {
 
 TEST_F(R2UploadTest, TightBudgetSlowsTheUploadButItCompletes) {
   TestHost::capacity = 11 * kMiB;  // two part buffers, though four parts may be in flight
-  const std::string data = Pattern(23 * kMiB, 12);
+  const std::string data = PatternBytes(23 * kMiB, 12);
   const UploadOutcome outcome = Upload(data);
   ASSERT_TRUE(outcome.error.ok) << outcome.error;
   EXPECT_LE(TestHost::budget_peak.load(), static_cast<int64_t>(11 * kMiB));
-  EXPECT_EQ(fake().ObjectBytes("backups", UploadSpec{}.key), data);
+  EXPECT_EQ(fake().ObjectBytes("backups", UploadSpec{}.key).value_or(""), data);
 }
 
 TEST_F(R2UploadTest, CancelWhileWaitingForTheBudget) {
   TestHost::capacity = 5 * kMiB;  // one buffer: the writer waits while its part is sent
-  fake().Post(
-      "faults",
+  fake().AddFault(
       {{"operation", "UploadPart"}, {"action", "delay"}, {"delay_ms", 3000}, {"times", -1}});
   TestCancel cancel;
-  const std::string data = Pattern(12 * kMiB, 13);
+  const std::string data = PatternBytes(12 * kMiB, 13);
   const std::string md5 = Md5(data);
   pluton_upload* upload = nullptr;
   ASSERT_TRUE(Begin(UploadSpec{}, md5, &upload, &cancel.token).ok);

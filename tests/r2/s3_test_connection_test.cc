@@ -2,7 +2,6 @@
 // used as a plain S3-compatible server on http://127.0.0.1 (region us-east-1, path style).
 #include <string>
 
-#include "fake_r2.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "plugin_harness.h"
@@ -19,10 +18,10 @@ class S3TestConnectionTest : public ::testing::Test {
     const LoadedPlugin& plugin = LoadedPlugin::Get("pluton_s3.so");
     ASSERT_NE(plugin.api, nullptr) << plugin.load_error;
     api_ = plugin.api;
-    ASSERT_TRUE(fake().ok()) << fake().error();
+    ASSERT_TRUE(SharedFake().ok()) << SharedFake().status();
     fake().Reset();
   }
-  static FakeR2& fake() { return FakeR2::Get(); }
+  static R2FakeProcess& fake() { return **SharedFake(); }
   static Config WithToken(const std::string& key_id, const std::string& secret) {
     return Config{
         {"endpoint", fake().endpoint()}, {"access_key_id", key_id}, {"secret_access_key", secret}};
@@ -96,7 +95,7 @@ TEST_F(S3TestConnectionTest, EncryptionHeaderTheServerLacksShowsInTheWriteProbe)
 }
 
 TEST_F(S3TestConnectionTest, ClockSkewIsReported) {
-  fake().Post("settings", {{"clock_offset_seconds", -20 * 60}});
+  fake().SetSettings({{"clock_offset_seconds", -20 * 60}});
   EXPECT_EQ(Run(Admin(), "backups").reason, "CLOCK_SKEW");
 }
 

@@ -3,7 +3,6 @@
 #include <string>
 #include <vector>
 
-#include "fake_r2.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "plugin_harness.h"
@@ -19,7 +18,7 @@ class S3UploadTest : public ::testing::Test {
     const LoadedPlugin& plugin = LoadedPlugin::Get("pluton_s3.so");
     ASSERT_NE(plugin.api, nullptr) << plugin.load_error;
     api_ = plugin.api;
-    ASSERT_TRUE(fake().ok()) << fake().error();
+    ASSERT_TRUE(SharedFake().ok()) << SharedFake().status();
     fake().Reset();
     config_ = Config{{"endpoint", fake().endpoint()},
                      {"access_key_id", kAdminKeyId},
@@ -27,7 +26,7 @@ class S3UploadTest : public ::testing::Test {
                      {"upload_cutoff", "5MiB"}};
   }
   void TearDown() override { EXPECT_EQ(TestHost::budget_in_use.load(), 0); }
-  static FakeR2& fake() { return FakeR2::Get(); }
+  static R2FakeProcess& fake() { return **SharedFake(); }
 
   // Uploads `data` in 1 MiB writes; returns the error and the part count.
   Error Upload(const std::string& data, uint32_t* part_count = nullptr) {
@@ -64,13 +63,13 @@ class S3UploadTest : public ::testing::Test {
 
 TEST_F(S3UploadTest, SingleAndMultipartUploadsStoreTheBytes) {
   ASSERT_TRUE(Upload("small").ok);
-  EXPECT_EQ(fake().ObjectBytes("backups", "s3/object.bin"), "small");
+  EXPECT_EQ(fake().ObjectBytes("backups", "s3/object.bin").value_or(""), "small");
   std::string big(11 << 20, '\0');
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 131 + (i >> 20));
   uint32_t parts = 0;
   ASSERT_TRUE(Upload(big, &parts).ok);
   EXPECT_EQ(parts, 3u);
-  EXPECT_EQ(fake().ObjectBytes("backups", "s3/object.bin"), big);
+  EXPECT_EQ(fake().ObjectBytes("backups", "s3/object.bin").value_or(""), big);
   for (const nlohmann::json& request : fake().Requests("UploadPart")) {
     EXPECT_EQ(request["region"], "us-east-1");
   }

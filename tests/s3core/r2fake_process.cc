@@ -34,8 +34,26 @@ absl::StatusOr<std::unique_ptr<R2FakeProcess>> R2FakeProcess::StartDefault(
   return Start(std::move(args));
 }
 
-absl::StatusOr<std::unique_ptr<R2FakeProcess>> R2FakeProcess::Start(std::vector<std::string> args) {
+absl::StatusOr<std::unique_ptr<R2FakeProcess>> R2FakeProcess::StartWithConfig(
+    const nlohmann::json& config, std::vector<std::string> extra_args) {
   std::unique_ptr<R2FakeProcess> fake(new R2FakeProcess());
+  const std::string config_path = fake->dir_.Sub("r2fake.json");
+  {
+    std::ofstream out(config_path, std::ios::binary | std::ios::trunc);
+    out << config.dump();
+    if (!out.good()) return absl::InternalError(absl::StrCat("cannot write ", config_path));
+  }
+  std::vector<std::string> args = {"--config", config_path};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  return Spawn(std::move(fake), std::move(args));
+}
+
+absl::StatusOr<std::unique_ptr<R2FakeProcess>> R2FakeProcess::Start(std::vector<std::string> args) {
+  return Spawn(std::unique_ptr<R2FakeProcess>(new R2FakeProcess()), std::move(args));
+}
+
+absl::StatusOr<std::unique_ptr<R2FakeProcess>> R2FakeProcess::Spawn(
+    std::unique_ptr<R2FakeProcess> fake, std::vector<std::string> args) {
   const std::string port_file = fake->dir_.Sub("port");
   std::vector<std::string> argv_strings = {"/usr/bin/python3",
                                            std::string(PLUTON_R2FAKE_DIR) + "/server.py",
@@ -50,6 +68,12 @@ absl::StatusOr<std::unique_ptr<R2FakeProcess>> R2FakeProcess::Start(std::vector<
   std::vector<char*> argv;
   for (std::string& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
+  // The caller's environment, plus PYTHONDONTWRITEBYTECODE=1 (no __pycache__ in the sources).
+  std::vector<std::string> env_strings = {"PYTHONDONTWRITEBYTECODE=1"};
+  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+  std::vector<char*> envp;
+  for (std::string& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -58,7 +82,7 @@ absl::StatusOr<std::unique_ptr<R2FakeProcess>> R2FakeProcess::Start(std::vector<
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, fake->dir_.Sub("stderr").c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  const int rc = posix_spawn(&fake->pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&fake->pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     fake->pid_ = -1;
@@ -172,8 +196,10 @@ nlohmann::json R2FakeProcess::Uploads(const std::string& bucket) {
   return Json("GET", absl::StrCat("uploads?bucket=", UrlEncode(bucket)));
 }
 
-nlohmann::json R2FakeProcess::Objects(const std::string& bucket) {
-  return Json("GET", absl::StrCat("objects?bucket=", UrlEncode(bucket)));
+nlohmann::json R2FakeProcess::Objects(const std::string& bucket, const std::string& prefix) {
+  std::string query = absl::StrCat("objects?bucket=", UrlEncode(bucket));
+  if (!prefix.empty()) absl::StrAppend(&query, "&prefix=", UrlEncode(prefix));
+  return Json("GET", query);
 }
 
 absl::StatusOr<std::string> R2FakeProcess::ObjectBytes(const std::string& bucket,

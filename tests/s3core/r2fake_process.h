@@ -7,10 +7,11 @@
 //   fake->AddFault({{"operation", "UploadPart"}, {"status", 503}, {"times", 2}});
 //   std::string bytes = fake->ObjectBytes("backups", "key");
 //
-// The fake runs with --exit-with-parent, so a crashed test binary leaves nothing behind; the
-// destructor stops it with SIGTERM and reaps it. Control calls go through the real
-// CurlTransport. Failures of the control API are reported as gtest failures (ADD_FAILURE)
-// and an empty/null result, so tests stay short.
+// The fake runs with --exit-with-parent, so a crashed test binary leaves nothing behind, and
+// with PYTHONDONTWRITEBYTECODE=1, so it writes nothing into the source tree; the destructor
+// stops it with SIGTERM and reaps it. Control calls go through the real CurlTransport.
+// Failures of the control API are reported as gtest failures (ADD_FAILURE) and an empty/null
+// result, so tests stay short.
 //
 // Thread safety: control calls may be made from any thread.
 #ifndef PLUTON_TESTS_S3CORE_R2FAKE_PROCESS_H_
@@ -46,6 +47,10 @@ class R2FakeProcess {
   // Buckets "backups" and "other"; the admin token and the scoped token above.
   static absl::StatusOr<std::unique_ptr<R2FakeProcess>> StartDefault(
       std::vector<std::string> extra_args = {});
+  // Writes `config` (the fake's --config JSON: credentials, buckets, settings) into the
+  // fake's directory and starts it with --config and `extra_args`.
+  static absl::StatusOr<std::unique_ptr<R2FakeProcess>> StartWithConfig(
+      const nlohmann::json& config, std::vector<std::string> extra_args = {});
 
   ~R2FakeProcess();
   R2FakeProcess(const R2FakeProcess&) = delete;
@@ -72,7 +77,8 @@ class R2FakeProcess {
   // log as it then is, so a test comparing its size with `count` fails when it stays short).
   nlohmann::json WaitForRequests(const std::string& operation, size_t count);
   nlohmann::json Uploads(const std::string& bucket);  // in-progress multipart uploads
-  nlohmann::json Objects(const std::string& bucket);  // stored objects (with part_sizes)
+  // Stored objects (with part_sizes), optionally only those under `prefix`.
+  nlohmann::json Objects(const std::string& bucket, const std::string& prefix = "");
   // The stored bytes; nullopt-like empty status when there is no such object.
   absl::StatusOr<std::string> ObjectBytes(const std::string& bucket, const std::string& key);
 
@@ -81,6 +87,9 @@ class R2FakeProcess {
 
  private:
   R2FakeProcess() = default;
+  // Spawns server.py with `args` into a fake that already has its directory.
+  static absl::StatusOr<std::unique_ptr<R2FakeProcess>> Spawn(std::unique_ptr<R2FakeProcess> fake,
+                                                              std::vector<std::string> args);
 
   pluton::testing::TempDir dir_;
   pid_t pid_ = -1;

@@ -3,43 +3,28 @@
 #ifndef PLUTON_TESTS_SERVICE_PLUGIN_TEST_UTIL_H_
 #define PLUTON_TESTS_SERVICE_PLUGIN_TEST_UTIL_H_
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <system_error>
 
+#include "common/temp_dir.h"
 #include "gtest/gtest.h"
 
 namespace pluton::storage::testing {
 
-// A fresh directory under the system temp dir, removed (with its contents) on destruction.
-class TempPluginDir {
+// A fresh directory under the system temp dir (pluton_plugin_test.XXXXXX), removed (with its
+// contents) on destruction.
+class TempPluginDir : public ::pluton::testing::TempDir {
  public:
-  TempPluginDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "pluton_plugin_test.XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp failed for " << pattern;
-    }
-    path_ = pattern;
-  }
-  ~TempPluginDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempPluginDir(const TempPluginDir&) = delete;
-  TempPluginDir& operator=(const TempPluginDir&) = delete;
-
-  const std::string& path() const { return path_; }
+  TempPluginDir() : ::pluton::testing::TempDir("pluton_plugin_test.") {}
 
   // Copies the built test plugin `name` (e.g. "good_minimal") into the directory as `as`
   // (default "<name>.so") and returns the copy's path.
   std::string AddPlugin(const std::string& name, std::string as = "") {
     if (as.empty()) as = name + ".so";
     const std::string from = std::string(PLUTON_TEST_BROKEN_PLUGIN_DIR) + "/" + name + ".so";
-    const std::string to = path_ + "/" + as;
+    const std::string to = Sub(as);
     std::error_code ec;
     std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, ec);
     EXPECT_FALSE(ec) << "copying " << from << " to " << to << ": " << ec.message();
@@ -48,13 +33,10 @@ class TempPluginDir {
 
   // Writes a file with `contents` and returns its path.
   std::string AddFile(const std::string& filename, const std::string& contents) {
-    const std::string to = path_ + "/" + filename;
+    const std::string to = Sub(filename);
     std::ofstream(to, std::ios::binary) << contents;
     return to;
   }
-
- private:
-  std::string path_;
 };
 
 }  // namespace pluton::storage::testing
