@@ -18,23 +18,15 @@ constexpr char kSecretAccessKey[] = "secret_access_key";
 constexpr char kJurisdiction[] = "jurisdiction";
 constexpr char kEndpoint[] = "endpoint";
 constexpr char kSse[] = "server_side_encryption";
-constexpr char kSseCustomerKey[] = "sse_customer_key";
 constexpr char kStorageClass[] = "storage_class";
 
 constexpr char kSseAes256[] = "AES256";
 constexpr char kSseC[] = "SSE-C";
 constexpr char kStandardIa[] = "STANDARD_IA";
 
-std::string Lowercase(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
-
 // The violation for a server_side_encryption value the enum refused: why, and what to use.
 std::string DescribeBadSse(const std::string& raw) {
-  const std::string value = Lowercase(raw);
+  const std::string value = s3provider::AsciiLowercase(raw);
   if (value.find("kms") != std::string::npos) {
     return s3provider::Quote(raw) +
            ": R2 does not support KMS keys. It always encrypts stored objects with AES-256 "
@@ -121,15 +113,7 @@ std::vector<FieldSpec> Fields() {
       "up). SSE-C encrypts them with your own key instead (set SSE-C customer key); the backups "
       "can then only be read with that key. R2 does not support KMS keys.";
 
-  FieldSpec& customer_key = fields[6];
-  customer_key.name = kSseCustomerKey;
-  customer_key.label = "SSE-C customer key";
-  customer_key.secret = true;
-  customer_key.advanced = true;
-  customer_key.help =
-      "Only with server-side encryption SSE-C: your 256-bit key as base64 (44 characters), "
-      "e.g. the output of \"openssl rand -base64 32\". Keep a copy somewhere safe: without it "
-      "the backups cannot be read.";
+  fields[6] = s3provider::SseCustomerKeyField("");
 
   FieldSpec& storage_class = fields[7];
   storage_class.name = kStorageClass;
@@ -152,25 +136,8 @@ void ResolveEncryption(s3provider::ConfigCheck& check, s3provider::ResolvedConfi
     const std::string raw = check.Raw(kSse);
     if (!raw.empty()) check.Replace(kSse, DescribeBadSse(raw));
   }
-  const bool sse_c = check.Usable(kSse) && check.parsed().GetString(kSse) == kSseC;
-  const bool has_key = check.parsed().IsExplicit(kSseCustomerKey);
-  if (sse_c && !has_key) {
-    check.Add(kSseCustomerKey,
-              "required with server_side_encryption SSE-C; set your 256-bit key as base64, e.g. "
-              "from \"openssl rand -base64 32\"");
-  } else if (!sse_c && has_key && check.Usable(kSse)) {
-    check.Add(kSseCustomerKey,
-              "is set but server_side_encryption is not SSE-C, so it would not be used; set "
-              "server_side_encryption to SSE-C to encrypt with it, or clear it");
-  } else if (sse_c && check.Usable(kSseCustomerKey)) {
-    s3::SseCustomerKey key;
-    const std::string problem =
-        s3provider::CheckSseCustomerKey(check.parsed().GetString(kSseCustomerKey), &key);
-    if (!problem.empty()) {
-      check.Add(kSseCustomerKey, problem);
-    } else {
-      out->object_options.sse_customer_key = std::move(key);
-    }
+  if (check.Usable(kSse)) {
+    s3provider::ResolveSseCustomerKey(check, check.parsed().GetString(kSse) == kSseC, out);
   }
   // AES256: R2 encrypts anyway and answers 501 to x-amz-server-side-encryption: send nothing.
   out->object_options.server_side_encryption.clear();

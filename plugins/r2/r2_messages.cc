@@ -2,10 +2,11 @@
 
 #include <string>
 
+#include "pluton/s3provider/messages.h"
+
 namespace pluton::r2_provider {
 namespace {
 
-using s3provider::Explanation;
 using s3provider::Failure;
 using s3provider::FailureContext;
 using s3provider::FailureKind;
@@ -15,24 +16,10 @@ constexpr char kAccountHint[] =
     "your Account ID (not a Zone ID), the 32-character hex string in the R2 dashboard URL "
     "(https://dash.cloudflare.com/<account id>/r2) and on the R2 overview page";
 
-std::string Bucket(const FailureContext& c) { return "bucket \"" + c.bucket + "\""; }
+constexpr char kService[] = "R2";
 
-// What the failed request was doing, for "while ..." clauses.
-std::string Doing(const FailureContext& c) {
-  switch (c.operation) {
-    case Operation::kListBuckets:
-      return "listing buckets";
-    case Operation::kListObjects:
-      return "reading " + Bucket(c);
-    case Operation::kWriteProbe:
-      return "writing a test object to " + Bucket(c);
-    case Operation::kDeleteProbe:
-      return "deleting the test object from " + Bucket(c);
-    case Operation::kUpload:
-      return "uploading to " + Bucket(c);
-  }
-  return "talking to R2";
-}
+std::string Bucket(const FailureContext& c) { return s3provider::BucketOf(c); }
+std::string Doing(const FailureContext& c) { return s3provider::Doing(c, kService); }
 
 // The jurisdiction the derived endpoint points at.
 std::string JurisdictionOf(const FailureContext& c) {
@@ -98,15 +85,7 @@ std::string Message(const Failure& f, const FailureContext& c) {
              " failed (TLS handshake or certificate check): check the system's CA certificates "
              "and clock, and whether a proxy or security software intercepts HTTPS";
     case FailureKind::kTimeout:
-      if (c.timeout_ms > 0) {
-        return "R2 did not answer within the test's " + std::to_string(c.timeout_ms) +
-               " ms while " + Doing(c) + " (" + url +
-               "): check the network, firewall and proxy, then try again";
-      }
-      return "R2 did not answer in time while " + Doing(c) +
-             ": check the network connection and try again";
-    case FailureKind::kCancelled:
-      return "cancelled by the service";
+      return s3provider::TimeoutMessage(c, kService, "check the network, firewall and proxy");
     case FailureKind::kAccessDenied:
       return AccessDenied(c);
     case FailureKind::kSignatureMismatch:
@@ -137,10 +116,6 @@ std::string Message(const Failure& f, const FailureContext& c) {
              " jurisdiction: check the bucket name, the Account ID (not a Zone ID), and the "
              "jurisdiction: a bucket created in the EU jurisdiction is only reachable with "
              "jurisdiction=eu (a FedRAMP bucket with jurisdiction=fedramp)";
-    case FailureKind::kClockSkew:
-      return "R2 refused the request because this machine's clock is off by more than 15 "
-             "minutes: fix the machine's clock and keep it synchronised with NTP (e.g. "
-             "timedatectl set-ntp true), then try again";
     case FailureKind::kNotEntitled:
       return "R2 is not enabled on this Cloudflare account: enable R2 in the Cloudflare "
              "dashboard (R2 > Overview) first. If it is enabled, check the Account ID: it must "
@@ -152,26 +127,17 @@ std::string Message(const Failure& f, const FailureContext& c) {
     case FailureKind::kNoSuchUpload:
       return "R2 no longer knows this multipart upload (it was aborted, or expired under the "
              "bucket's lifecycle rule): upload again";
-    case FailureKind::kNotImplemented:
-      return "R2 does not implement something used while " + Doing(c) +
-             ": check the advanced settings (storage class, server-side encryption)";
-    case FailureKind::kBadDigest:
-      return "the data changed on its way to R2 (Content-MD5 mismatch) while " + Doing(c) +
-             ": retry, and check for a proxy that alters requests";
     case FailureKind::kServiceUnavailable:
       return "R2 kept answering with errors (busy or failing) while " + Doing(c) +
              ", even after retries: try again later and check https://www.cloudflarestatus.com";
-    case FailureKind::kRejected:
-      return "R2 refused the request while " + Doing(c) +
-             (f.s3_code.empty() ? std::string() : " (" + f.s3_code + ")");
     case FailureKind::kUnexpectedResponse:
       return "the answer from " + url + " while " + Doing(c) +
              " could not be understood: check that the endpoint is " +
              (overridden ? "an S3-compatible server" : "Cloudflare R2");
-    case FailureKind::kOther:
+    default:
       break;
   }
-  return f.detail;
+  return s3provider::CommonMessage(f, c, kService);
 }
 
 std::string Reason(const Failure& f, const FailureContext& c) {
@@ -187,8 +153,8 @@ std::string Reason(const Failure& f, const FailureContext& c) {
 
 }  // namespace
 
-Explanation Explain(const Failure& failure, const FailureContext& context) {
-  return Explanation{Reason(failure, context), Message(failure, context)};
+s3provider::Explanation Explain(const Failure& failure, const FailureContext& context) {
+  return s3provider::Explanation{Reason(failure, context), Message(failure, context)};
 }
 
 }  // namespace pluton::r2_provider

@@ -18,7 +18,6 @@ constexpr char kAccessKeyId[] = "access_key_id";
 constexpr char kSecretAccessKey[] = "secret_access_key";
 constexpr char kSse[] = "server_side_encryption";
 constexpr char kSseKmsKeyId[] = "sse_kms_key_id";
-constexpr char kSseCustomerKey[] = "sse_customer_key";
 constexpr char kStorageClass[] = "storage_class";
 
 constexpr char kSseNone[] = "none";
@@ -28,13 +27,6 @@ constexpr char kSseC[] = "SSE-C";
 
 constexpr size_t kMaxAccessKeyIdLength = 128;
 
-std::string Lowercase(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
-
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool HasSurroundingSpace(const std::string& value) {
   return !value.empty() && (IsSpace(value.front()) || IsSpace(value.back()));
@@ -42,7 +34,7 @@ bool HasSurroundingSpace(const std::string& value) {
 
 // The violation for a server_side_encryption value the enum refused.
 std::string DescribeBadSse(const std::string& raw) {
-  const std::string value = Lowercase(raw);
+  const std::string value = s3provider::AsciiLowercase(raw);
   const std::string shown = s3provider::Quote(raw);
   if (value.find("kms") != std::string::npos) return shown + ": write it exactly aws:kms";
   if (value == "aes256" || value == "aes-256" || value == "sse-s3") {
@@ -125,16 +117,8 @@ std::vector<FieldSpec> Fields() {
       "for the account's default aws/s3 key.";
   kms.placeholder = "arn:aws:kms:us-east-1:111122223333:key/...";
 
-  FieldSpec& customer_key = fields[7];
-  customer_key.name = kSseCustomerKey;
-  customer_key.label = "SSE-C customer key";
-  customer_key.secret = true;
-  customer_key.advanced = true;
-  customer_key.help =
-      "Only with server-side encryption SSE-C: your 256-bit key as base64 (44 characters), "
-      "e.g. the output of \"openssl rand -base64 32\". Keep a copy somewhere safe: without it "
-      "the backups cannot be read. Use an https:// endpoint: the key travels with every "
-      "request.";
+  fields[7] = s3provider::SseCustomerKeyField(
+      " Use an https:// endpoint: the key travels with every request.");
 
   FieldSpec& storage_class = fields[8];
   storage_class.name = kStorageClass;
@@ -210,36 +194,18 @@ void ResolveEncryption(s3provider::ConfigCheck& check, s3provider::ResolvedConfi
   if (!check.Usable(kSse)) return;
   const std::string mode = parsed.GetString(kSse, kSseNone);
   const bool has_kms_key = parsed.IsExplicit(kSseKmsKeyId);
-  const bool has_customer_key = parsed.IsExplicit(kSseCustomerKey);
 
   if (has_kms_key && mode != kSseKms) {
     check.Add(kSseKmsKeyId,
               "is set but server_side_encryption is not aws:kms, so it would not be used; set "
               "server_side_encryption to aws:kms, or clear it");
   }
-  if (mode == kSseC && !has_customer_key) {
-    check.Add(kSseCustomerKey,
-              "required with server_side_encryption SSE-C; set your 256-bit key as base64, e.g. "
-              "from \"openssl rand -base64 32\"");
-  } else if (mode != kSseC && has_customer_key) {
-    check.Add(kSseCustomerKey,
-              "is set but server_side_encryption is not SSE-C, so it would not be used; set "
-              "server_side_encryption to SSE-C to encrypt with it, or clear it");
-  }
+  s3provider::ResolveSseCustomerKey(check, mode == kSseC, out);
 
   if (mode == kSseAes256 || mode == kSseKms) {
     out->object_options.server_side_encryption = mode;
     if (mode == kSseKms && check.Usable(kSseKmsKeyId)) {
       out->object_options.sse_kms_key_id = parsed.GetString(kSseKmsKeyId);
-    }
-  } else if (mode == kSseC && check.Usable(kSseCustomerKey)) {
-    s3::SseCustomerKey key;
-    const std::string problem =
-        s3provider::CheckSseCustomerKey(parsed.GetString(kSseCustomerKey), &key);
-    if (!problem.empty()) {
-      check.Add(kSseCustomerKey, problem);
-    } else {
-      out->object_options.sse_customer_key = std::move(key);
     }
   }
 }

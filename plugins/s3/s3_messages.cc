@@ -2,32 +2,20 @@
 
 #include <string>
 
+#include "pluton/s3provider/messages.h"
+
 namespace pluton::s3_provider {
 namespace {
 
-using s3provider::Explanation;
 using s3provider::Failure;
 using s3provider::FailureContext;
 using s3provider::FailureKind;
 using s3provider::Operation;
 
-std::string Bucket(const FailureContext& c) { return "bucket \"" + c.bucket + "\""; }
+constexpr char kService[] = "the S3 service";
 
-std::string Doing(const FailureContext& c) {
-  switch (c.operation) {
-    case Operation::kListBuckets:
-      return "listing buckets";
-    case Operation::kListObjects:
-      return "reading " + Bucket(c);
-    case Operation::kWriteProbe:
-      return "writing a test object to " + Bucket(c);
-    case Operation::kDeleteProbe:
-      return "deleting the test object from " + Bucket(c);
-    case Operation::kUpload:
-      return "uploading to " + Bucket(c);
-  }
-  return "talking to the S3 service";
-}
+std::string Bucket(const FailureContext& c) { return s3provider::BucketOf(c); }
+std::string Doing(const FailureContext& c) { return s3provider::Doing(c, kService); }
 
 std::string AccessDenied(const FailureContext& c) {
   switch (c.operation) {
@@ -74,15 +62,8 @@ std::string Message(const Failure& f, const FailureContext& c) {
              " failed (TLS handshake or certificate check): check the server's certificate, "
              "the system's CA certificates and clock; use http:// only for a local test server";
     case FailureKind::kTimeout:
-      if (c.timeout_ms > 0) {
-        return "the S3 service did not answer within the test's " + std::to_string(c.timeout_ms) +
-               " ms while " + Doing(c) + " (" + url +
-               "): check the endpoint, the network, firewall and proxy, then try again";
-      }
-      return "the S3 service did not answer in time while " + Doing(c) +
-             ": check the network connection and try again";
-    case FailureKind::kCancelled:
-      return "cancelled by the service";
+      return s3provider::TimeoutMessage(c, kService,
+                                        "check the endpoint, the network, firewall and proxy");
     case FailureKind::kAccessDenied:
       return AccessDenied(c);
     case FailureKind::kSignatureMismatch:
@@ -99,10 +80,6 @@ std::string Message(const Failure& f, const FailureContext& c) {
     case FailureKind::kNoSuchBucket:
       return Bucket(c) + " does not exist at " + url +
              ": check the bucket name, the endpoint and the region";
-    case FailureKind::kClockSkew:
-      return "the S3 service refused the request because this machine's clock is off by more "
-             "than 15 minutes: fix the machine's clock and keep it synchronised with NTP (e.g. "
-             "timedatectl set-ntp true), then try again";
     case FailureKind::kNotEntitled:
       return "the S3 service says this account may not use it (NotEntitled): check the "
              "account's subscription";
@@ -113,31 +90,22 @@ std::string Message(const Failure& f, const FailureContext& c) {
     case FailureKind::kNoSuchUpload:
       return "the S3 service no longer knows this multipart upload (it was aborted, or expired "
              "under a lifecycle rule): upload again";
-    case FailureKind::kNotImplemented:
-      return "the S3 service does not implement something used while " + Doing(c) +
-             ": check the advanced settings (storage class, server-side encryption)";
-    case FailureKind::kBadDigest:
-      return "the data changed on its way to the S3 service (Content-MD5 mismatch) while " +
-             Doing(c) + ": retry, and check for a proxy that alters requests";
     case FailureKind::kServiceUnavailable:
       return "the S3 service kept answering with errors (busy or failing) while " + Doing(c) +
              ", even after retries: try again later";
-    case FailureKind::kRejected:
-      return "the S3 service refused the request while " + Doing(c) +
-             (f.s3_code.empty() ? std::string() : " (" + f.s3_code + ")");
     case FailureKind::kUnexpectedResponse:
       return "the answer from " + url + " while " + Doing(c) +
              " could not be understood: check that the endpoint URL is the service's S3 API";
-    case FailureKind::kOther:
+    default:
       break;
   }
-  return f.detail;
+  return s3provider::CommonMessage(f, c, kService);
 }
 
 }  // namespace
 
-Explanation Explain(const Failure& failure, const FailureContext& context) {
-  return Explanation{s3provider::DefaultReason(failure), Message(failure, context)};
+s3provider::Explanation Explain(const Failure& failure, const FailureContext& context) {
+  return s3provider::Explanation{s3provider::DefaultReason(failure), Message(failure, context)};
 }
 
 }  // namespace pluton::s3_provider

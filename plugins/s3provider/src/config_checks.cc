@@ -159,6 +159,47 @@ void CheckTuning(ConfigCheck& check, ResolvedConfig* out) {
   }
 }
 
+FieldSpec SseCustomerKeyField(const std::string& help_suffix) {
+  FieldSpec customer_key;
+  customer_key.name = kSseCustomerKeyField;
+  customer_key.label = "SSE-C customer key";
+  customer_key.secret = true;
+  customer_key.advanced = true;
+  customer_key.help =
+      "Only with server-side encryption SSE-C: your 256-bit key as base64 (44 characters), "
+      "e.g. the output of \"openssl rand -base64 32\". Keep a copy somewhere safe: without it "
+      "the backups cannot be read." +
+      help_suffix;
+  return customer_key;
+}
+
+void ResolveSseCustomerKey(ConfigCheck& check, bool sse_c, ResolvedConfig* out) {
+  const bool has_key = check.parsed().IsExplicit(kSseCustomerKeyField);
+  if (sse_c && !has_key) {
+    check.Add(kSseCustomerKeyField,
+              "required with server_side_encryption SSE-C; set your 256-bit key as base64, e.g. "
+              "from \"openssl rand -base64 32\"");
+  } else if (!sse_c && has_key) {
+    check.Add(kSseCustomerKeyField,
+              "is set but server_side_encryption is not SSE-C, so it would not be used; set "
+              "server_side_encryption to SSE-C to encrypt with it, or clear it");
+  } else if (sse_c && check.Usable(kSseCustomerKeyField)) {
+    s3::SseCustomerKey key;
+    const std::string problem =
+        CheckSseCustomerKey(check.parsed().GetString(kSseCustomerKeyField), &key);
+    if (!problem.empty()) {
+      check.Add(kSseCustomerKeyField, problem);
+    } else {
+      out->object_options.sse_customer_key = std::move(key);
+    }
+  }
+}
+
+std::string AsciiLowercase(std::string text) {
+  for (char& c : text) c = ToLower(c);
+  return text;
+}
+
 std::optional<std::string> DecodeBase64(std::string_view text) {
   if (text.empty() || text.size() % 4 != 0) return std::nullopt;
   size_t padding = 0;

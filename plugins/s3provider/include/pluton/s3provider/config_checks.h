@@ -35,6 +35,8 @@ inline constexpr char kChunkSizeField[] = "chunk_size";
 inline constexpr char kUploadCutoffField[] = "upload_cutoff";
 inline constexpr char kUploadConcurrencyField[] = "upload_concurrency";
 inline constexpr char kDisableChecksumField[] = "disable_checksum";
+// The SSE-C key field both plugins offer (API: stored in users' configurations).
+inline constexpr char kSseCustomerKeyField[] = "sse_customer_key";
 
 // The advanced tuning fields, in form order: chunk_size (size, default 5MiB), upload_cutoff
 // (size, default 200MiB), upload_concurrency (integer, default 4), disable_checksum (bool,
@@ -45,6 +47,15 @@ std::vector<plugin_sdk::FieldSpec> TuningFields(const std::string& service);
 // single-PUT limit 5GiB - 5MiB, upload_concurrency within [1, 64]) and, when they are fine,
 // fills out->upload and out->disable_checksum. Run by ResolveConfig for every provider.
 void CheckTuning(ConfigCheck& check, ResolvedConfig* out);
+
+// The advanced, secret sse_customer_key field ("SSE-C customer key"). `help_suffix` is
+// appended to its help text (e.g. a provider-specific sentence, with its leading space).
+plugin_sdk::FieldSpec SseCustomerKeyField(const std::string& help_suffix);
+
+// Checks sse_customer_key against the server_side_encryption mode; call only when that mode is
+// usable. `sse_c`: the mode is SSE-C. The key is required with SSE-C and refused without it;
+// with SSE-C a valid key (CheckSseCustomerKey) fills out->object_options.sse_customer_key.
+void ResolveSseCustomerKey(ConfigCheck& check, bool sse_c, ResolvedConfig* out);
 
 // Decodes strict base64 (standard alphabet, '=' padding required, no whitespace). nullopt
 // when `text` is not such base64.
@@ -67,6 +78,9 @@ std::string CheckEndpointUrl(std::string_view url, std::string* base_url);
 // letters and underscores; the service answers NoSuchBucket for names it never allows).
 // Returns "" or the problem ("contains '/'; a bucket name is only its name, not a path").
 std::string CheckBucketName(std::string_view bucket);
+
+// `text` with ASCII letters lowercased.
+std::string AsciiLowercase(std::string text);
 
 // `text` quoted for a message, with control characters escaped and cut after 64 bytes. Only
 // for values that are not secret.

@@ -1,0 +1,60 @@
+#include "pluton/s3provider/messages.h"
+
+namespace pluton::s3provider {
+
+std::string BucketOf(const FailureContext& context) { return "bucket \"" + context.bucket + "\""; }
+
+std::string Doing(const FailureContext& context, std::string_view service) {
+  switch (context.operation) {
+    case Operation::kListBuckets:
+      return "listing buckets";
+    case Operation::kListObjects:
+      return "reading " + BucketOf(context);
+    case Operation::kWriteProbe:
+      return "writing a test object to " + BucketOf(context);
+    case Operation::kDeleteProbe:
+      return "deleting the test object from " + BucketOf(context);
+    case Operation::kUpload:
+      return "uploading to " + BucketOf(context);
+  }
+  return "talking to " + std::string(service);
+}
+
+std::string TimeoutMessage(const FailureContext& context, std::string_view service,
+                           std::string_view advice) {
+  if (context.timeout_ms > 0) {
+    return std::string(service) + " did not answer within the test's " +
+           std::to_string(context.timeout_ms) + " ms while " + Doing(context, service) + " (" +
+           context.config->endpoint.base_url + "): " + std::string(advice) + ", then try again";
+  }
+  return std::string(service) + " did not answer in time while " + Doing(context, service) +
+         ": check the network connection and try again";
+}
+
+std::string CommonMessage(const Failure& failure, const FailureContext& context,
+                          std::string_view service) {
+  const std::string name(service);
+  switch (failure.kind) {
+    case FailureKind::kCancelled:
+      return "cancelled by the service";
+    case FailureKind::kClockSkew:
+      return name +
+             " refused the request because this machine's clock is off by more than 15 "
+             "minutes: fix the machine's clock and keep it synchronised with NTP (e.g. "
+             "timedatectl set-ntp true), then try again";
+    case FailureKind::kNotImplemented:
+      return name + " does not implement something used while " + Doing(context, service) +
+             ": check the advanced settings (storage class, server-side encryption)";
+    case FailureKind::kBadDigest:
+      return "the data changed on its way to " + name + " (Content-MD5 mismatch) while " +
+             Doing(context, service) + ": retry, and check for a proxy that alters requests";
+    case FailureKind::kRejected:
+      return name + " refused the request while " + Doing(context, service) +
+             (failure.s3_code.empty() ? std::string() : " (" + failure.s3_code + ")");
+    default:
+      break;
+  }
+  return failure.detail;
+}
+
+}  // namespace pluton::s3provider
