@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -242,6 +244,54 @@ absl::StatusOr<v1::UploadResponse> StorageClient::Upload(const v1::UploadHeader&
   grpc::Status status = writer->Finish();
   if (!status.ok()) return FromGrpcStatus(status);
   return response;
+}
+
+absl::StatusOr<v1::DownloadInfo> StorageClient::Download(const v1::DownloadRequest& request,
+                                                         const DownloadSink& sink,
+                                                         const DownloadOptions& options,
+                                                         v1::DownloadInfo* info_out) {
+  grpc::ClientContext context;
+  SetDeadline(context, options.timeout);
+  std::unique_ptr<grpc::ClientReaderInterface<v1::DownloadResponse>> reader =
+      stub_->Download(&context, request);
+  auto cancel_with = [&](absl::Status local) -> absl::Status {
+    context.TryCancel();
+    (void)reader->Finish();  // CANCELLED: ours, not the service's
+    return local;
+  };
+  auto cancelled = [&]() { return options.is_cancelled && options.is_cancelled(); };
+
+  v1::DownloadResponse message;
+  std::optional<v1::DownloadInfo> info;
+  int64_t received = 0;
+  while (true) {
+    if (cancelled()) return cancel_with(absl::CancelledError("download cancelled"));
+    if (!reader->Read(&message)) break;
+    if (message.has_info()) {
+      if (info) return cancel_with(absl::InternalError("the service sent a second info"));
+      info = message.info();
+      if (info_out != nullptr) *info_out = *info;
+      if (options.on_progress) options.on_progress(0, info->length());
+      continue;
+    }
+    if (!info) return cancel_with(absl::InternalError("the service sent data before the info"));
+    const std::string& data = message.data();
+    received += static_cast<int64_t>(data.size());
+    if (received > info->length()) {
+      return cancel_with(absl::InternalError("the service sent more data than announced"));
+    }
+    absl::Status sunk = sink(data);
+    if (!sunk.ok()) return cancel_with(sunk);
+    if (options.on_progress) options.on_progress(received, info->length());
+  }
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return FromGrpcStatus(status);
+  if (!info) return absl::InternalError("the service ended the download without its info");
+  if (received != info->length()) {
+    return absl::DataLossError(
+        absl::StrCat("the download ended after ", received, " of ", info->length(), " bytes"));
+  }
+  return *info;
 }
 
 }  // namespace pluton::storage::client

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "client/byte_source.h"
 #include "client/error_details.h"
@@ -76,6 +77,21 @@ struct UploadOptions {
   absl::Duration timeout = absl::InfiniteDuration();
 };
 
+struct DownloadOptions {
+  // Called on the calling thread once with 0 when the info arrives, then with the data bytes
+  // received so far after every message. `total` is the range's length (info.length).
+  std::function<void(int64_t bytes_received, int64_t total)> on_progress;
+
+  // Polled before every read; returning true cancels the call and Download returns CANCELLED.
+  std::function<bool()> is_cancelled;
+
+  // Deadline of the whole download, from its start. absl::InfiniteDuration() for none.
+  absl::Duration timeout = absl::InfiniteDuration();
+};
+
+// Receives a download's data, in order. An error cancels the download and is returned.
+using DownloadSink = std::function<absl::Status(absl::string_view data)>;
+
 class StorageClient {
  public:
   // Connects to `target` ("host:port" or any gRPC target URI); insecure unless
@@ -108,6 +124,16 @@ class StorageClient {
   // source's error is returned. If the service ends the stream early, its status is returned.
   absl::StatusOr<v1::UploadResponse> Upload(const v1::UploadHeader& header, ByteSource& source,
                                             const UploadOptions& options = {});
+
+  // Streams an object, or the range request.offset/length of it, into `sink` and returns the
+  // service's DownloadInfo. On an error, what the sink received is incomplete; DATA_LOSS means
+  // the bytes delivered do not match the object's stored checksum and must be discarded.
+  // `info_out` (may be null) receives the DownloadInfo as soon as it arrives, so a caller can
+  // tell how far a failed download got.
+  absl::StatusOr<v1::DownloadInfo> Download(const v1::DownloadRequest& request,
+                                            const DownloadSink& sink,
+                                            const DownloadOptions& options = {},
+                                            v1::DownloadInfo* info_out = nullptr);
 
  private:
   // Sets the deadline `timeout` from now on `context`, unless it is infinite.

@@ -17,8 +17,8 @@ constexpr char kProgram[] = "pluton-storage";
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command>* const kCommands = new std::vector<Command>{
-      ProvidersCommand(), AddCommand(),    ListCommand(), GetCommand(),
-      UpdateCommand(),    DeleteCommand(), TestCommand(), UploadCommand(),
+      ProvidersCommand(), AddCommand(),  ListCommand(),   GetCommand(),      UpdateCommand(),
+      DeleteCommand(),    TestCommand(), UploadCommand(), DownloadCommand(),
   };
   return *kCommands;
 }
@@ -37,8 +37,8 @@ std::string TopUsageLine() {
 
 std::string TopHelp() {
   std::string out = absl::StrCat(TopUsageLine(), "\n",
-                                 "Manages Pluton storage destinations and uploads objects to "
-                                 "them.\n\ncommands:\n");
+                                 "Manages Pluton storage destinations, uploads objects to "
+                                 "them and downloads them back.\n\ncommands:\n");
   std::vector<std::vector<std::string>> rows;
   for (const Command& command : Commands()) rows.push_back({"  " + command.name, command.summary});
   rows.push_back({"  help", "Show the help of a command"});
@@ -81,7 +81,7 @@ void AddGlobalOptions(ArgParser& parser) {
                  absl::StrCat("service address (default: $", kServerEnvVar, ", else ",
                               kDefaultServer, ")"))
       .AddOption("timeout", "SECONDS",
-                 "deadline of each call (default 30; an upload has none unless given)")
+                 "deadline of each call (default 30; a transfer has none unless given)")
       .AddSwitch("json", "print responses as JSON");
 }
 

@@ -86,6 +86,7 @@ Command UpdateCommand();
 Command DeleteCommand();
 Command TestCommand();
 Command UploadCommand();
+Command DownloadCommand();
 
 }  // namespace pluton::storage::client
 

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "local_config.h"
+#include "local_download.h"
 #include "local_test_connection.h"
 #include "local_upload.h"
 #include "pluton/sdk/abi_util.h"
@@ -23,6 +24,9 @@ plugin_sdk::HostContext& Host() {
 namespace {
 
 LocalUpload* Upload(pluton_upload* handle) { return reinterpret_cast<LocalUpload*>(handle); }
+LocalDownload* Download(pluton_download* handle) {
+  return reinterpret_cast<LocalDownload*>(handle);
+}
 
 pluton_error* NullUploadError(const char* function) {
   return plugin_sdk::MakeError(PLUTON_INVALID_ARGUMENT, "INVALID_ARGUMENT",
@@ -93,6 +97,40 @@ static void LocalUploadDestroy(pluton_upload* handle) {
   delete Upload(handle);  // the destructor aborts an unfinished upload; noexcept
 }
 
+static pluton_error* LocalDownloadOpen(const pluton_config* config,
+                                       const pluton_download_params* params,
+                                       pluton_download** out_download,
+                                       pluton_download_info* out_info) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (out_download == nullptr) {
+      return plugin_sdk::MakeError(PLUTON_INVALID_ARGUMENT, "INVALID_ARGUMENT",
+                                   "download_open needs out_download; this is a host bug");
+    }
+    *out_download = nullptr;
+    std::unique_ptr<LocalDownload> download;
+    if (pluton_error* error = LocalDownload::Open(config, params, &download, out_info)) {
+      return error;
+    }
+    *out_download = reinterpret_cast<pluton_download*>(download.release());
+    return nullptr;
+  });
+}
+
+static pluton_error* LocalDownloadRead(pluton_download* handle, uint8_t* buffer, size_t capacity,
+                                       size_t* out_size) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (handle == nullptr) {
+      return plugin_sdk::MakeError(PLUTON_INVALID_ARGUMENT, "INVALID_ARGUMENT",
+                                   "download_read got a NULL download; this is a host bug");
+    }
+    return Download(handle)->Read(buffer, capacity, out_size);
+  });
+}
+
+static void LocalDownloadClose(pluton_download* handle) {
+  delete Download(handle);  // closes the file; noexcept
+}
+
 }  // extern "C"
 
 }  // namespace pluton::local_provider
@@ -128,6 +166,9 @@ extern "C" PLUTON_PLUGIN_EXPORT const pluton_plugin_api* pluton_storage_plugin_e
       table.upload_finish = pluton::local_provider::LocalUploadFinish;
       table.upload_abort = pluton::local_provider::LocalUploadAbort;
       table.upload_destroy = pluton::local_provider::LocalUploadDestroy;
+      table.download_open = pluton::local_provider::LocalDownloadOpen;
+      table.download_read = pluton::local_provider::LocalDownloadRead;
+      table.download_close = pluton::local_provider::LocalDownloadClose;
       return table;
     }();
     return &api;

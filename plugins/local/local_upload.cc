@@ -2,12 +2,14 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <utility>
 
+#include "local_download.h"
 #include "local_plugin.h"
 #include "pluton/sdk/abi_util.h"
 #include "pluton/sdk/errors.h"
@@ -65,9 +67,31 @@ pluton_error* BucketNotDirectory(const LocalConfig& config, const std::string& b
 
 }  // namespace
 
-LocalUpload::LocalUpload() = default;
+LocalUpload::LocalUpload() : md5_(EVP_MD_CTX_new()) {
+  if (md5_ != nullptr && EVP_DigestInit_ex(md5_, EVP_md5(), nullptr) != 1) {
+    EVP_MD_CTX_free(md5_);
+    md5_ = nullptr;
+  }
+}
 
-LocalUpload::~LocalUpload() { Abort(); }
+LocalUpload::~LocalUpload() {
+  Abort();
+  EVP_MD_CTX_free(md5_);
+}
+
+void LocalUpload::StoreMd5() noexcept {
+  if (md5_ == nullptr) return;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_DigestFinal_ex(md5_, digest, &size) != 1 || size != 16) return;
+  if (::fsetxattr(file_fd_.get(), kMd5Xattr, digest, size, 0) != 0) {
+    const int err = errno;
+    plugin_sdk::GuardVoid([&] {
+      Host().Log(PLUTON_LOG_DEBUG, "storing " + Describe() + " without its MD5 (" + kMd5Xattr +
+                                       "): " + ErrnoText(err) + "; downloads are not verified");
+    });
+  }
+}
 
 std::string LocalUpload::Describe() const {
   std::string key;
@@ -176,6 +200,7 @@ pluton_error* LocalUpload::Write(const uint8_t* data, size_t size) {
   if (int err = WriteAll(file_fd_.get(), data, size)) {
     return Fail(ErrnoError(err, "writing the upload of " + Describe(), config_.root));
   }
+  if (md5_ != nullptr) EVP_DigestUpdate(md5_, data, size);
   bytes_written_ += size;
   return nullptr;
 }
@@ -254,6 +279,7 @@ pluton_error* LocalUpload::Finish(pluton_upload_result* result) {
                                           std::to_string(expected_size_) + "; nothing was stored"));
   }
 
+  StoreMd5();
   if (config_.fsync) {
     if (int err = Fsync(file_fd_.get())) {
       return Fail(

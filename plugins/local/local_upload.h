@@ -7,10 +7,16 @@
 // Abort and destruction before Finish remove the temporary file: an interrupted upload leaves
 // nothing at the key.
 //
+// The object's MD5 is stored with it, as the extended attribute kMd5Xattr (16 raw bytes), so
+// downloads can be verified; on a filesystem without user xattrs the object is stored without
+// it (downloads are then not verified).
+//
 // Thread safety: one LocalUpload is used by one thread at a time (ABI rule); different uploads
 // are independent.
 #ifndef PLUTON_PLUGINS_LOCAL_LOCAL_UPLOAD_H_
 #define PLUTON_PLUGINS_LOCAL_LOCAL_UPLOAD_H_
+
+#include <openssl/evp.h>
 
 #include <cstdint>
 #include <memory>
@@ -54,6 +60,9 @@ class LocalUpload {
   pluton_error* OpenParent(UniqueFd* parent);
   std::string Describe() const;  // "bucket/key" for messages
 
+  // Stores the MD5 of what was written on the temporary file (best effort).
+  void StoreMd5() noexcept;
+
   LocalConfig config_;
   ObjectPath path_;
   int64_t expected_size_ = -1;
@@ -65,6 +74,7 @@ class LocalUpload {
   std::string temp_name_;
   bool temp_exists_ = false;
   uint64_t bytes_written_ = 0;
+  EVP_MD_CTX* md5_ = nullptr;  // NULL if OpenSSL failed: the object is stored without an MD5
   State state_ = State::kOpen;
 };
 

@@ -8,6 +8,7 @@
 #include "api/proto_conversions.h"
 #include "common/rich_status.h"
 #include "common/status_macros.h"
+#include "download/download_reactor.h"
 
 namespace pluton::storage {
 namespace {
@@ -129,6 +130,11 @@ grpc::ServerUnaryReactor* StorageServiceImpl::TestConnection(
 grpc::ServerReadReactor<v1::UploadRequest>* StorageServiceImpl::Upload(
     grpc::CallbackServerContext* context, v1::UploadResponse* response) {
   return new UploadReactor(uploads_, context, response);
+}
+
+grpc::ServerWriteReactor<v1::DownloadResponse>* StorageServiceImpl::Download(
+    grpc::CallbackServerContext* /*context*/, const v1::DownloadRequest* request) {
+  return new DownloadReactor(registry_, request);
 }
 
 }  // namespace pluton::storage

@@ -1,9 +1,9 @@
 // StorageServiceImpl: the gRPC StorageService on the callback API.
 //
 // Registry RPCs are short (a SQLite row and a plugin's config check) and run on gRPC's
-// callback threads. TestConnection and Upload do network or disk work and run on threads of
-// their own (ConnectionTestReactor, UploadReactor), so gRPC's threads never block and
-// Server::Shutdown can cancel them.
+// callback threads. TestConnection, Upload and Download do network or disk work and run on
+// threads of their own (ConnectionTestReactor, UploadReactor, DownloadReactor), so gRPC's threads
+// never block and Server::Shutdown can cancel them.
 //
 // Thread safety: all methods are called concurrently by gRPC. Borrowed objects (registry,
 // plugins, upload environment) must outlive the server.
@@ -45,6 +45,8 @@ class StorageServiceImpl final : public v1::StorageService::CallbackService {
                                            v1::TestConnectionResponse* response) override;
   grpc::ServerReadReactor<v1::UploadRequest>* Upload(grpc::CallbackServerContext* context,
                                                      v1::UploadResponse* response) override;
+  grpc::ServerWriteReactor<v1::DownloadResponse>* Download(
+      grpc::CallbackServerContext* context, const v1::DownloadRequest* request) override;
 
  private:
   StorageRegistry* const registry_;

@@ -166,21 +166,27 @@ uint32_t ToTimeoutMs(absl::Duration timeout) {
   return static_cast<uint32_t>(absl::ToInt64Milliseconds(timeout));
 }
 
-absl::Status CheckUploadSpec(const UploadSpec& spec) {
-  std::vector<FieldViolation> violations;
-  CheckNoNul(spec.bucket, "bucket", violations);
-  if (spec.key.empty()) {
+// The bucket and key rules every object operation shares.
+void CheckObjectName(const std::string& bucket, const std::string& key,
+                     std::vector<FieldViolation>& violations) {
+  CheckNoNul(bucket, "bucket", violations);
+  if (key.empty()) {
     violations.push_back({"key", "must not be empty"});
-  } else if (spec.key.find('\0') != std::string::npos) {
+  } else if (key.find('\0') != std::string::npos) {
     violations.push_back({"key", "must not contain a NUL character"});
   } else {
-    for (absl::string_view segment : absl::StrSplit(spec.key, '/')) {
+    for (absl::string_view segment : absl::StrSplit(key, '/')) {
       if (segment == "." || segment == "..") {
         violations.push_back({"key", "must not contain a \".\" or \"..\" path segment"});
         break;
       }
     }
   }
+}
+
+absl::Status CheckUploadSpec(const UploadSpec& spec) {
+  std::vector<FieldViolation> violations;
+  CheckObjectName(spec.bucket, spec.key, violations);
   if (spec.expected_size < -1) {
     violations.push_back({"expected_size", "must be the size in bytes, or -1 when unknown"});
   }
@@ -285,6 +291,85 @@ class PluginUpload final : public ProviderUpload {
   const pluton_cancel_token cancel_;
   pluton_upload* handle_ = nullptr;
   State state_ = State::kOpen;
+};
+
+// ------------------------------------------------------------------------------------------
+// Downloads
+
+absl::Status CheckDownloadSpec(const DownloadSpec& spec) {
+  std::vector<FieldViolation> violations;
+  CheckObjectName(spec.bucket, spec.key, violations);
+  if (spec.offset > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    violations.push_back({"offset", "must be at most 2^63-1"});
+  }
+  if (spec.length < -1) {
+    violations.push_back({"length", "must be a byte count, or -1 for the rest of the object"});
+  }
+  if (violations.empty()) return absl::OkStatus();
+  return InvalidArgumentWithViolations("the download request is invalid", violations);
+}
+
+// Size of pluton_plugin_api up to the ABI 1.1 download functions.
+constexpr size_t kPluginApiV1_1Size = PLUTON_FIELD_END(pluton_plugin_api, download_close);
+
+class PluginDownload final : public ProviderDownload {
+ public:
+  PluginDownload(const pluton_plugin_api* api, std::string provider_id,
+                 const std::atomic<bool>* cancelled)
+      : api_(api), provider_id_(std::move(provider_id)), cancel_(MakeCancelToken(cancelled)) {}
+  ~PluginDownload() override {
+    if (handle_ != nullptr) api_->download_close(handle_);
+  }
+  PluginDownload(const PluginDownload&) = delete;
+  PluginDownload& operator=(const PluginDownload&) = delete;
+
+  // Valid for the life of this object, as download_params.cancel must be.
+  const pluton_cancel_token* cancel_token() const { return &cancel_; }
+  void Attach(pluton_download* handle, DownloadInfo info) {
+    handle_ = handle;
+    info_ = std::move(info);
+  }
+
+  const DownloadInfo& info() const override { return info_; }
+
+  // Also holds the plugin to its word: no more bytes than content_length, and not fewer.
+  absl::StatusOr<size_t> Read(uint8_t* buffer, size_t capacity) override {
+    if (failed_) return absl::FailedPreconditionError("Read: the download already failed");
+    if (capacity == 0) return size_t{0};
+    size_t size = 0;
+    absl::Status status = TakeError(api_, provider_id_, "download_read",
+                                    api_->download_read(handle_, buffer, capacity, &size));
+    if (status.ok() && size > capacity) {
+      status = PluginBug(provider_id_, "returned more bytes from download_read than asked");
+    }
+    if (status.ok() && delivered_ + size > info_.content_length) {
+      status =
+          PluginBug(provider_id_, absl::StrCat("delivered more than the ", info_.content_length,
+                                               " bytes download_open announced"));
+    }
+    if (status.ok() && size == 0 && delivered_ < info_.content_length) {
+      status = MakeRichStatus(
+          absl::StatusCode::kDataLoss,
+          absl::StrCat("the object ended after ", delivered_, " of the ", info_.content_length,
+                       " bytes the provider announced; it may have changed while being read"),
+          "SHORT_READ");
+    }
+    if (!status.ok()) {
+      failed_ = true;
+      return status;
+    }
+    delivered_ += size;
+    return size;
+  }
+
+ private:
+  const pluton_plugin_api* const api_;
+  const std::string provider_id_;
+  const pluton_cancel_token cancel_;
+  pluton_download* handle_ = nullptr;
+  DownloadInfo info_;
+  uint64_t delivered_ = 0;
+  bool failed_ = false;
 };
 
 // ------------------------------------------------------------------------------------------
@@ -605,6 +690,59 @@ absl::StatusOr<std::unique_ptr<ProviderUpload>> PluginProvider::BeginUpload(
   }
   upload->Attach(handle);
   return std::unique_ptr<ProviderUpload>(std::move(upload));
+}
+
+absl::StatusOr<std::unique_ptr<ProviderDownload>> PluginProvider::OpenDownload(
+    const ConfigMap& config, const DownloadSpec& spec, const std::atomic<bool>* cancelled) const {
+  // A 1.0 table ends before the download functions: reading past struct_size would read
+  // whatever follows the plugin's table.
+  if (api_->struct_size < kPluginApiV1_1Size || api_->download_open == nullptr ||
+      api_->download_read == nullptr || api_->download_close == nullptr) {
+    return MakeRichStatus(absl::StatusCode::kUnimplemented,
+                          absl::StrCat("storage plugin \"", id_, "\" (ABI ", abi_version(),
+                                       ") cannot read objects; download needs a plugin built "
+                                       "with ABI 1.1 or later that implements download_open"),
+                          "DOWNLOAD_UNSUPPORTED");
+  }
+  RETURN_IF_ERROR(CheckConfigStrings(config));
+  RETURN_IF_ERROR(CheckDownloadSpec(spec));
+  CConfig c_config(config);
+  auto download = std::make_unique<PluginDownload>(api_, id_, cancelled);
+  pluton_download_params params{};
+  params.struct_size = sizeof(params);
+  params.bucket = spec.bucket.c_str();
+  params.key = spec.key.c_str();
+  params.offset = spec.offset;
+  params.length = spec.length;
+  params.cancel = download->cancel_token();
+
+  pluton_download_info raw{};
+  raw.struct_size = sizeof(raw);
+  pluton_download* handle = nullptr;
+  pluton_error* error = api_->download_open(c_config.get(), &params, &handle, &raw);
+  RETURN_IF_ERROR(TakeError(api_, id_, "download_open", error));
+  if (handle == nullptr) {
+    return PluginBug(id_, "returned success from download_open without a download handle");
+  }
+  DownloadInfo info;
+  info.object_size = raw.object_size;
+  info.etag = OrEmpty(raw.etag);
+  if (raw.stored_md5 != nullptr) {
+    info.stored_md5 = std::string(reinterpret_cast<const char*>(raw.stored_md5), 16);
+  }
+  info.content_length = raw.content_length;
+  download->Attach(handle, std::move(info));  // from here on, close releases the handle
+  const DownloadInfo& got = download->info();
+  const uint64_t available = got.object_size >= spec.offset ? got.object_size - spec.offset : 0;
+  const uint64_t expected =
+      spec.length < 0 ? available : std::min<uint64_t>(available, spec.length);
+  if (spec.offset > got.object_size || got.content_length != expected) {
+    return PluginBug(id_,
+                     absl::StrCat("answered download_open for offset ", spec.offset, " length ",
+                                  spec.length, " with object_size ", got.object_size,
+                                  " and content_length ", got.content_length));
+  }
+  return std::unique_ptr<ProviderDownload>(std::move(download));
 }
 
 }  // namespace pluton::storage

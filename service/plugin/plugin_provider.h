@@ -65,6 +65,11 @@ class PluginProvider : public Provider {
   absl::StatusOr<std::unique_ptr<ProviderUpload>> BeginUpload(
       const ConfigMap& config, const UploadSpec& spec,
       const std::atomic<bool>* cancelled) const override;
+  // UNIMPLEMENTED for a table without the ABI 1.1 download functions (struct_size too small,
+  // or any of them NULL). Checks that the plugin's content_length matches the range asked.
+  absl::StatusOr<std::unique_ptr<ProviderDownload>> OpenDownload(
+      const ConfigMap& config, const DownloadSpec& spec,
+      const std::atomic<bool>* cancelled) const override;
 
  private:
   PluginProvider(const pluton_plugin_api* api, std::vector<ConfigFieldSpec> schema);

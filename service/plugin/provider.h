@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "pluton/storage_plugin.h"
 
@@ -93,6 +94,33 @@ class ProviderUpload {
   virtual void Abort() = 0;
 };
 
+// What the host asks the plugin to read.
+struct DownloadSpec {
+  std::string bucket;
+  std::string key;
+  uint64_t offset = 0;
+  int64_t length = -1;  // -1: to the end of the object
+};
+
+// What the plugin says about the object being read.
+struct DownloadInfo {
+  uint64_t object_size = 0;
+  std::string etag;
+  std::optional<std::string> stored_md5;  // 16 raw bytes: the whole object's MD5, when stored
+  uint64_t content_length = 0;            // bytes Read will deliver in total
+};
+
+// One download in progress. Not thread-safe: one thread at a time. Destroying it stops the
+// read and releases the plugin's handle.
+class ProviderDownload {
+ public:
+  virtual ~ProviderDownload() = default;
+  virtual const DownloadInfo& info() const = 0;
+  // Copies the next bytes of the range into `buffer` (at most `capacity`); 0 at the end.
+  // Blocks on the provider. After an error the download is dead.
+  virtual absl::StatusOr<size_t> Read(uint8_t* buffer, size_t capacity) = 0;
+};
+
 class Provider {
  public:
   virtual ~Provider() = default;
@@ -124,6 +152,16 @@ class Provider {
   virtual absl::StatusOr<std::unique_ptr<ProviderUpload>> BeginUpload(
       const ConfigMap& config, const UploadSpec& spec,
       const std::atomic<bool>* cancelled) const = 0;
+
+  // Opens an object (or the range spec.offset/length of it) for reading. `cancelled` (may be
+  // null) must outlive the returned download. UNIMPLEMENTED when the provider cannot read
+  // (plugins of ABI 1.0); NOT_FOUND, OUT_OF_RANGE and others from the provider.
+  virtual absl::StatusOr<std::unique_ptr<ProviderDownload>> OpenDownload(
+      const ConfigMap& /*config*/, const DownloadSpec& /*spec*/,
+      const std::atomic<bool>* /*cancelled*/) const {
+    return absl::UnimplementedError(
+        absl::StrCat("storage provider \"", id(), "\" cannot read objects"));
+  }
 };
 
 }  // namespace pluton::storage

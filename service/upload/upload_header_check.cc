@@ -13,6 +13,8 @@ namespace {
 constexpr size_t kMaxKeyBytes = 1024;
 constexpr size_t kMaxMetadataBytes = 2048;  // S3's limit on user metadata, keys and values
 
+}  // namespace
+
 std::string KeyProblem(const std::string& key) {
   if (key.empty()) return "an object key is required";
   if (key.size() > kMaxKeyBytes) return "the key is longer than 1024 bytes";
@@ -37,6 +39,8 @@ std::string BucketProblem(const std::string& bucket) {
   }
   return "";
 }
+
+namespace {
 
 std::string MetadataProblem(const google::protobuf::Map<std::string, std::string>& metadata) {
   size_t total = 0;

@@ -86,7 +86,8 @@ TEST_F(CliTest, TopHelpListsEveryCommand) {
   EXPECT_EQ(out(),
             std::string(kTopUsage) +
                 "\n"
-                "Manages Pluton storage destinations and uploads objects to them.\n"
+                "Manages Pluton storage destinations, uploads objects to them and downloads "
+                "them back.\n"
                 "\n"
                 "commands:\n"
                 "  providers  List the provider plugins and their configuration fields\n"
@@ -97,12 +98,14 @@ TEST_F(CliTest, TopHelpListsEveryCommand) {
                 "  delete     Remove a storage's registration (stored data is untouched)\n"
                 "  test       Check that a storage (saved or not) can reach its provider\n"
                 "  upload     Upload a file or standard input as one object\n"
+                "  download   Download an object, or a byte range of it, to a file or standard "
+                "output\n"
                 "  help       Show the help of a command\n"
                 "\n"
                 "global options (before or after the command):\n"
                 "  --server HOST:PORT  service address (default: $PLUTON_STORAGE_SERVER, else "
                 "localhost:50051)\n"
-                "  --timeout SECONDS   deadline of each call (default 30; an upload has none "
+                "  --timeout SECONDS   deadline of each call (default 30; a transfer has none "
                 "unless given)\n"
                 "  --json              print responses as JSON\n"
                 "\n"
@@ -123,7 +126,7 @@ TEST_F(CliTest, CommandHelp) {
       "  STORAGE             the storage's id or name\n"
       "  --server HOST:PORT  service address (default: $PLUTON_STORAGE_SERVER, else "
       "localhost:50051)\n"
-      "  --timeout SECONDS   deadline of each call (default 30; an upload has none unless given)\n"
+      "  --timeout SECONDS   deadline of each call (default 30; a transfer has none unless given)\n"
       "  --json              print responses as JSON\n");
   std::string help = out();
   EXPECT_EQ(Run({"help", "get"}), kExitOk);

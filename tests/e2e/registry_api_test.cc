@@ -47,7 +47,7 @@ TEST_F(RegistryApiTest, ListProvidersDescribesTheLocalProviderForm) {
     if (p.id() == "local") local = &p;
   }
   ASSERT_NE(local, nullptr);
-  EXPECT_EQ(local->abi_version(), "1.0");
+  EXPECT_EQ(local->abi_version(), "1.1");
   EXPECT_FALSE(local->display_name().empty());
   std::vector<std::string> names;
   for (const auto& f : local->config_fields()) names.push_back(f.name());

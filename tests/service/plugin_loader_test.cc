@@ -73,7 +73,7 @@ INSTANTIATE_TEST_SUITE_P(
     FailureModes, BrokenPluginTest,
     ::testing::Values(
         BrokenCase{"wrong_major",
-                   {"plugin speaks ABI 2.0; this service speaks 1.0",
+                   {"plugin speaks ABI 2.0; this service speaks 1.1",
                     "rebuild the plugin against pluton/storage_plugin.h 1.x"}},
         BrokenCase{"no_entry_symbol",
                    {"does not export the entry symbol pluton_storage_plugin_entry",
@@ -101,7 +101,7 @@ TEST_F(PluginLoaderTest, LoadsAPluginFromALaterMinorVersion) {
   ASSERT_NE(future, nullptr);
   EXPECT_EQ(future->abi_version(), "1.7");
   EXPECT_EQ(future->display_name(), "Stub future");
-  EXPECT_EQ((*set)->Find("minimal")->abi_version(), "1.0");
+  EXPECT_EQ((*set)->Find("minimal")->abi_version(), "1.1");
 }
 
 TEST_F(PluginLoaderTest, DuplicateIdIsRefusedAndTheFirstInNameOrderWins) {

@@ -105,7 +105,7 @@ TEST_F(MinimalPluginTest, DescribesItself) {
   EXPECT_EQ(provider_->display_name(), "Minimal (test)");
   EXPECT_EQ(provider_->description(), "Stores nothing; counts bytes. For the host's tests.");
   EXPECT_EQ(provider_->plugin_version(), "1.0.0");
-  EXPECT_EQ(provider_->abi_version(), "1.0");
+  EXPECT_EQ(provider_->abi_version(), "1.1");
 }
 
 TEST_F(MinimalPluginTest, SchemaIsParsed) {
@@ -669,6 +669,67 @@ TEST(ParseConfigSchemaTest, RejectsBadSchemas) {
       SchemaError(R"([{"name": "a", "type": "enum", "allowed_values": ["x", 1]}])").message(),
       HasSubstr("array of strings"));
   EXPECT_EQ(SchemaError("[1]").code(), absl::StatusCode::kInvalidArgument);
+}
+
+// ABI 1.1 download functions for the fake: a 10-byte object, read 4 bytes at a time, whose
+// open claims `g_fake_content_length` bytes in the range.
+bool g_download_called = false;
+uint64_t g_fake_content_length = 10;
+pluton_download* const kFakeDownload = reinterpret_cast<pluton_download*>(0x2);
+pluton_error* FakeDownloadOpen(const pluton_config*, const pluton_download_params* params,
+                               pluton_download** out, pluton_download_info* info) {
+  g_download_called = true;
+  info->object_size = 10;
+  info->etag = nullptr;  // the host must cope
+  info->stored_md5 = nullptr;
+  info->content_length = g_fake_content_length - params->offset;
+  *out = kFakeDownload;
+  return nullptr;
+}
+pluton_error* FakeDownloadRead(pluton_download*, uint8_t* buffer, size_t capacity, size_t* n) {
+  *n = capacity < 4 ? capacity : 4;
+  for (size_t i = 0; i < *n; ++i) buffer[i] = 'x';
+  return nullptr;
+}
+void FakeDownloadClose(pluton_download*) {}
+
+TEST_F(FakePluginTest, AbiOneZeroTableLoadsAndCannotDownload) {
+  api_.abi_minor = 0;
+  api_.struct_size = kPluginApiV1Size;
+  // Beyond a 1.0 table's end: the host must not look.
+  api_.download_open = &FakeDownloadOpen;
+  api_.download_read = &FakeDownloadRead;
+  api_.download_close = &FakeDownloadClose;
+  g_download_called = false;
+  auto provider = MustCreate();
+  ASSERT_NE(provider, nullptr);
+  EXPECT_EQ(provider->abi_version(), "1.0");
+  auto download = provider->OpenDownload({}, DownloadSpec{"b", "k", 0, -1}, nullptr);
+  EXPECT_EQ(download.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_FALSE(g_download_called);
+}
+
+TEST_F(FakePluginTest, DownloadHoldsThePluginToItsContentLength) {
+  api_.download_open = &FakeDownloadOpen;
+  api_.download_read = &FakeDownloadRead;
+  api_.download_close = &FakeDownloadClose;
+  auto provider = MustCreate();
+  ASSERT_NE(provider, nullptr);
+  g_fake_content_length = 10;
+  auto download = provider->OpenDownload({}, DownloadSpec{"b", "k", 0, -1}, nullptr);
+  ASSERT_TRUE(download.ok()) << download.status();
+  EXPECT_EQ((*download)->info().etag, "");
+  uint8_t buffer[16];
+  size_t total = 0;
+  absl::StatusOr<size_t> n;
+  while ((n = (*download)->Read(buffer, sizeof(buffer))).ok() && *n > 0) total += *n;
+  // The fake never ends its stream: the 11th byte is more than announced.
+  EXPECT_EQ(n.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(total, 8u);
+  g_fake_content_length = 7;  // a range that does not match the object
+  EXPECT_EQ(provider->OpenDownload({}, DownloadSpec{"b", "k", 0, -1}, nullptr).status().code(),
+            absl::StatusCode::kInternal);
+  g_fake_content_length = 10;
 }
 
 }  // namespace

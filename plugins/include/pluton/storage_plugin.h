@@ -28,9 +28,14 @@
  *
  * Threads
  *   - Every function in pluton_plugin_api may be called from any thread, concurrently,
- *     except those on one pluton_upload handle, which must be called by one thread at a time
- *     (calls on different handles may run concurrently).
+ *     except those on one pluton_upload or pluton_download handle, which must be called by
+ *     one thread at a time (calls on different handles may run concurrently).
  *   - pluton_host_api functions are thread-safe.
+ *
+ * History
+ *   1.0  registry, connection test, streamed upload.
+ *   1.1  optional streamed download (download_open, download_read, download_close). A 1.0
+ *        plugin's table ends before them; the host treats them as absent (UNIMPLEMENTED).
  */
 #ifndef PLUTON_STORAGE_PLUGIN_H_
 #define PLUTON_STORAGE_PLUGIN_H_
@@ -43,7 +48,7 @@ extern "C" {
 #endif
 
 #define PLUTON_PLUGIN_ABI_MAJOR 1
-#define PLUTON_PLUGIN_ABI_MINOR 0
+#define PLUTON_PLUGIN_ABI_MINOR 1
 #define PLUTON_STORAGE_PLUGIN_ENTRY "pluton_storage_plugin_entry"
 
 #if defined(__GNUC__)
@@ -194,6 +199,35 @@ typedef struct pluton_upload_result {
 } pluton_upload_result;
 
 /* ------------------------------------------------------------------------------------------
+ * Streamed download (ABI 1.1) */
+
+typedef struct pluton_download pluton_download; /* opaque, owned by the plugin */
+
+typedef struct pluton_download_params {
+  size_t struct_size;
+  const char* bucket;
+  const char* key; /* validated by the host: non-empty, no NUL, no "."/".." segment */
+  /* First byte to read. offset == object size reads nothing; offset > object size is
+   * PLUTON_OUT_OF_RANGE. */
+  uint64_t offset;
+  /* Bytes to read from offset; -1 reads to the end. A range ending past the end of the object
+   * is PLUTON_OUT_OF_RANGE. */
+  int64_t length;
+  /* Polled during waits (network). Valid until download_close. */
+  const pluton_cancel_token* cancel;
+} pluton_download_params;
+
+/* Filled by download_open. The host sets struct_size; the plugin fills the fields it covers.
+ * Strings and stored_md5 live until download_close. */
+typedef struct pluton_download_info {
+  size_t struct_size;
+  uint64_t object_size;      /* the whole object's size */
+  const char* etag;          /* may be "" */
+  const uint8_t* stored_md5; /* 16 bytes: the MD5 of the whole object as stored, or NULL */
+  uint64_t content_length;   /* bytes download_read will deliver in total */
+} pluton_download_info;
+
+/* ------------------------------------------------------------------------------------------
  * The plugin's function table. Returned by the entry function; constant; lives until
  * dlclose. Required functions are marked; the host refuses a plugin whose required function
  * is NULL. */
@@ -245,6 +279,25 @@ typedef struct pluton_plugin_api {
   void (*upload_abort)(pluton_upload* upload);
   /* Required. Releases the handle. An upload neither finished nor aborted is aborted first. */
   void (*upload_destroy)(pluton_upload* upload);
+
+  /* ---- ABI 1.1. Present iff struct_size covers them; each may still be NULL (the three
+   * together: a plugin sets all or none). ---- */
+
+  /* Optional. Opens an object for reading the range in `params`. On success *out_download is
+   * a handle that must be released with download_close, and *out_info is filled (the host
+   * sets out_info->struct_size). NOT_FOUND for a missing bucket or object, OUT_OF_RANGE for a
+   * range past its end. The plugin neither buffers the object nor writes it to disk. */
+  pluton_error* (*download_open)(const pluton_config* config, const pluton_download_params* params,
+                                 pluton_download** out_download, pluton_download_info* out_info);
+  /* Optional (with download_open). Blocking pull: copies the next bytes of the range into
+   * `buffer` (at most `capacity`, at least 1 unless the range is finished) and sets *out_size;
+   * *out_size == 0 means the end of the range. Polls the cancel token while it waits. After
+   * an error the download is dead: the host only calls download_close. */
+  pluton_error* (*download_read)(pluton_download* download, uint8_t* buffer, size_t capacity,
+                                 size_t* out_size);
+  /* Optional (with download_open). Stops reading (closing connections and files) and
+   * releases the handle, whether or not the range was read to the end. NULL is a no-op. */
+  void (*download_close)(pluton_download* download);
 } pluton_plugin_api;
 
 /* The exported entry point. `host` lives until the plugin is unloaded. Returns NULL when the

@@ -295,6 +295,9 @@ static const pluton_plugin_api kApi = {
     minimal_upload_finish,
     minimal_upload_abort,
     minimal_upload_destroy,
+    NULL, /* download_open (ABI 1.1): this plugin cannot read, so Download is UNIMPLEMENTED */
+    NULL, /* download_read */
+    NULL, /* download_close */
 };
 
 PLUTON_PLUGIN_EXPORT const pluton_plugin_api* pluton_storage_plugin_entry(

@@ -1,0 +1,190 @@
+#include "download/download_reactor.h"
+
+#include <openssl/evp.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "api/proto_conversions.h"
+#include "common/log.h"
+#include "common/rich_status.h"
+#include "common/status_macros.h"
+#include "download/download_request_check.h"
+
+namespace pluton::storage {
+namespace {
+
+constexpr char kComponent[] = "download";
+
+// MD5 of the bytes sent, for full-object downloads with a stored MD5.
+class Md5 {
+ public:
+  Md5() : ctx_(EVP_MD_CTX_new()) {
+    if (ctx_ != nullptr && EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr) != 1) {
+      EVP_MD_CTX_free(ctx_);
+      ctx_ = nullptr;
+    }
+  }
+  ~Md5() { EVP_MD_CTX_free(ctx_); }
+  Md5(const Md5&) = delete;
+  Md5& operator=(const Md5&) = delete;
+  void Update(const void* data, size_t size) {
+    if (ctx_ != nullptr) EVP_DigestUpdate(ctx_, data, size);
+  }
+  // The 16 raw bytes, or "" when OpenSSL failed.
+  std::string Final() {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (ctx_ == nullptr || EVP_DigestFinal_ex(ctx_, out, &size) != 1) return "";
+    return std::string(reinterpret_cast<const char*>(out), size);
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
+DownloadSpec SpecFromRequest(const v1::DownloadRequest& request) {
+  DownloadSpec spec;
+  spec.bucket = request.bucket();
+  spec.key = request.key();
+  spec.offset = static_cast<uint64_t>(request.offset());
+  spec.length = request.has_length() ? request.length() : -1;
+  return spec;
+}
+
+}  // namespace
+
+DownloadReactor::DownloadReactor(StorageRegistry* registry, const v1::DownloadRequest* request)
+    : registry_(registry), request_(request), start_time_(absl::Now()) {
+  worker_ = std::thread([this] { Run(); });
+}
+
+DownloadReactor::~DownloadReactor() = default;
+
+void DownloadReactor::OnWriteDone(bool ok) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    write_in_flight_ = false;
+    if (!ok) write_failed_ = true;
+  }
+  write_done_.notify_all();
+}
+
+void DownloadReactor::OnCancel() {
+  cancelled_.store(true);
+  write_done_.notify_all();
+}
+
+void DownloadReactor::OnDone() {
+  if (worker_.joinable()) {
+    if (worker_.get_id() == std::this_thread::get_id()) {
+      worker_.detach();  // the worker is returning from Finish; nothing of ours runs after
+    } else {
+      worker_.join();
+    }
+  }
+  delete this;
+}
+
+absl::Status DownloadReactor::Send(const v1::DownloadResponse& message) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (write_failed_ || cancelled_.load()) {
+      return absl::CancelledError("the client went away during the download");
+    }
+    write_in_flight_ = true;
+  }
+  StartWrite(&message);
+  std::unique_lock<std::mutex> lock(mu_);
+  // The write's OnWriteDone always comes, also after a cancellation (with ok = false), and
+  // `message` must live until then.
+  write_done_.wait(lock, [this] { return !write_in_flight_; });
+  if (write_failed_ || cancelled_.load()) {
+    return absl::CancelledError("the client went away during the download");
+  }
+  return absl::OkStatus();
+}
+
+void DownloadReactor::Run() {
+  absl::Status status = Stream();
+  if (status.ok()) {
+    LogInfo(kComponent, "sent storage=", request_->storage(), " bucket=", request_->bucket(),
+            " key=", request_->key(), " offset=", request_->offset(),
+            " elapsed=", absl::FormatDuration(absl::Now() - start_time_));
+  } else {
+    LogWarning(kComponent, "download failed (", absl::StatusCodeToString(status.code()),
+               "): ", status.message());
+  }
+  Finish(ToGrpcStatus(status));
+}
+
+absl::Status DownloadReactor::Stream() {
+  RETURN_IF_ERROR(CheckDownloadRequest(*request_));
+  ASSIGN_OR_RETURN(ResolvedStorage storage, registry_->Resolve(request_->storage()));
+  const DownloadSpec spec = SpecFromRequest(*request_);
+  ASSIGN_OR_RETURN(std::unique_ptr<ProviderDownload> download,
+                   storage.provider->OpenDownload(storage.config, spec, &cancelled_));
+  const DownloadInfo& info = download->info();
+  const bool full_object = spec.offset == 0 && info.content_length == info.object_size;
+  const bool verify = full_object && info.stored_md5.has_value();
+
+  v1::DownloadResponse message;
+  {
+    v1::DownloadInfo* out = message.mutable_info();
+    out->set_object_size(static_cast<int64_t>(info.object_size));
+    out->set_etag(info.etag);
+    out->set_offset(static_cast<int64_t>(spec.offset));
+    out->set_length(static_cast<int64_t>(info.content_length));
+    if (info.stored_md5) out->set_stored_md5_hex(absl::BytesToHexString(*info.stored_md5));
+    out->set_verified(verify);
+    out->set_storage_id(storage.id);
+  }
+  RETURN_IF_ERROR(Send(message));
+
+  Md5 md5;
+  uint64_t sent = 0;
+  std::string* data = message.mutable_data();  // one buffer, reused for every chunk
+  while (true) {
+    if (cancelled_.load()) return absl::CancelledError("the client cancelled the download");
+    data->resize(kDownloadChunkBytes);
+    // Fill the chunk (a provider may return less than asked), so messages stay large.
+    size_t filled = 0;
+    bool end = false;
+    while (filled < kDownloadChunkBytes) {
+      ASSIGN_OR_RETURN(size_t n, download->Read(reinterpret_cast<uint8_t*>(&(*data)[filled]),
+                                                kDownloadChunkBytes - filled));
+      if (n == 0) {
+        end = true;
+        break;
+      }
+      filled += n;
+    }
+    if (filled > 0) {
+      data->resize(filled);
+      if (verify) md5.Update(data->data(), filled);
+      RETURN_IF_ERROR(Send(message));
+      sent += filled;
+    }
+    if (end) break;
+  }
+
+  if (verify) {
+    const std::string actual = md5.Final();
+    if (actual != *info.stored_md5) {
+      return MakeRichStatus(
+          absl::StatusCode::kDataLoss,
+          absl::StrCat("the ", sent, " bytes read from ", storage.provider->id(), " have MD5 ",
+                       absl::BytesToHexString(actual), " but the object's stored MD5 is ",
+                       absl::BytesToHexString(*info.stored_md5),
+                       ": the stored object is corrupt; discard what was received"),
+          "CHECKSUM_MISMATCH");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace pluton::storage

@@ -1,0 +1,69 @@
+// DownloadReactor: one server-streaming Download call, from the request to the last byte.
+//
+// The provider's reads block, so they run on a worker thread of the reactor's own; gRPC's
+// threads only deliver OnWriteDone. One message is in flight at a time: the worker reads the
+// next chunk from the provider only after the previous write completed, so a client that
+// reads slowly holds the service (and, through the provider's own bounded buffers, the
+// provider) back. Memory per download is one chunk plus the provider's buffer.
+//
+// The first message is the DownloadInfo, then data chunks. A full-object download is hashed
+// (MD5) as it is sent and compared with the MD5 the provider stored; a mismatch ends the call
+// with DATA_LOSS instead of OK.
+//
+// Lifetime: created by StorageServiceImpl::Download, deletes itself in OnDone after joining
+// its worker. Thread safety: the gRPC callbacks and the worker share state under mu_.
+#ifndef PLUTON_SERVICE_DOWNLOAD_DOWNLOAD_REACTOR_H_
+#define PLUTON_SERVICE_DOWNLOAD_DOWNLOAD_REACTOR_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+#include "pluton/storage/v1/storage_service.pb.h"
+#include "registry/storage_registry.h"
+
+namespace pluton::storage {
+
+// Data bytes per DownloadResponse: well under the client's default 4 MiB receive limit.
+inline constexpr size_t kDownloadChunkBytes = 1 << 20;
+
+class DownloadReactor final : public grpc::ServerWriteReactor<v1::DownloadResponse> {
+ public:
+  // Starts the worker at once. `request` belongs to gRPC and outlives the reactor;
+  // `registry` must outlive it.
+  DownloadReactor(StorageRegistry* registry, const v1::DownloadRequest* request);
+
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+ private:
+  ~DownloadReactor() override;
+
+  // Worker thread: streams the object and finishes the call.
+  void Run();
+  absl::Status Stream();
+  // Writes `message` and waits for OnWriteDone. CANCELLED when the call went away.
+  absl::Status Send(const v1::DownloadResponse& message);
+
+  StorageRegistry* const registry_;
+  const v1::DownloadRequest* const request_;
+  const absl::Time start_time_;
+
+  std::mutex mu_;
+  std::condition_variable write_done_;
+  bool write_in_flight_ = false;  // guarded by mu_
+  bool write_failed_ = false;     // guarded by mu_: a write returned !ok (stream broken)
+  std::atomic<bool> cancelled_{false};
+
+  std::thread worker_;
+};
+
+}  // namespace pluton::storage
+
+#endif  // PLUTON_SERVICE_DOWNLOAD_DOWNLOAD_REACTOR_H_
