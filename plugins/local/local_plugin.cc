@@ -89,6 +89,13 @@ static pluton_error* LocalUploadFinish(pluton_upload* handle, pluton_upload_resu
   });
 }
 
+static pluton_error* LocalUploadSetStreamMd5(pluton_upload* handle, const uint8_t* md5) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (handle == nullptr) return NullUploadError("upload_set_stream_md5");
+    return Upload(handle)->SetStreamMd5(md5);
+  });
+}
+
 static void LocalUploadAbort(pluton_upload* handle) {
   if (handle != nullptr) Upload(handle)->Abort();  // noexcept
 }
@@ -169,6 +176,7 @@ extern "C" PLUTON_PLUGIN_EXPORT const pluton_plugin_api* pluton_storage_plugin_e
       table.download_open = pluton::local_provider::LocalDownloadOpen;
       table.download_read = pluton::local_provider::LocalDownloadRead;
       table.download_close = pluton::local_provider::LocalDownloadClose;
+      table.upload_set_stream_md5 = pluton::local_provider::LocalUploadSetStreamMd5;
       return table;
     }();
     return &api;

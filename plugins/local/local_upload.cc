@@ -67,24 +67,27 @@ pluton_error* BucketNotDirectory(const LocalConfig& config, const std::string& b
 
 }  // namespace
 
-LocalUpload::LocalUpload() : md5_(EVP_MD_CTX_new()) {
-  if (md5_ != nullptr && EVP_DigestInit_ex(md5_, EVP_md5(), nullptr) != 1) {
-    EVP_MD_CTX_free(md5_);
-    md5_ = nullptr;
-  }
-}
+LocalUpload::LocalUpload() = default;
 
-LocalUpload::~LocalUpload() {
-  Abort();
-  EVP_MD_CTX_free(md5_);
+LocalUpload::~LocalUpload() { Abort(); }
+
+pluton_error* LocalUpload::SetStreamMd5(const uint8_t* md5) {
+  if (state_ != State::kOpen) {
+    return plugin_sdk::MakeError(PLUTON_FAILED_PRECONDITION, "UPLOAD_NOT_OPEN",
+                                 "upload_set_stream_md5 on an upload that is not open");
+  }
+  if (md5 == nullptr) {
+    return plugin_sdk::MakeError(PLUTON_INVALID_ARGUMENT, "INVALID_ARGUMENT",
+                                 "upload_set_stream_md5 needs 16 bytes; this is a host bug");
+  }
+  std::memcpy(md5_, md5, sizeof(md5_));
+  has_md5_ = true;
+  return nullptr;
 }
 
 void LocalUpload::StoreMd5() noexcept {
-  if (md5_ == nullptr) return;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_DigestFinal_ex(md5_, digest, &size) != 1 || size != 16) return;
-  if (::fsetxattr(file_fd_.get(), kMd5Xattr, digest, size, 0) != 0) {
+  if (!has_md5_) return;
+  if (::fsetxattr(file_fd_.get(), kMd5Xattr, md5_, sizeof(md5_), 0) != 0) {
     const int err = errno;
     plugin_sdk::GuardVoid([&] {
       Host().Log(PLUTON_LOG_DEBUG, "storing " + Describe() + " without its MD5 (" + kMd5Xattr +
@@ -200,7 +203,6 @@ pluton_error* LocalUpload::Write(const uint8_t* data, size_t size) {
   if (int err = WriteAll(file_fd_.get(), data, size)) {
     return Fail(ErrnoError(err, "writing the upload of " + Describe(), config_.root));
   }
-  if (md5_ != nullptr) EVP_DigestUpdate(md5_, data, size);
   bytes_written_ += size;
   return nullptr;
 }

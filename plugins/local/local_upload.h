@@ -7,16 +7,16 @@
 // Abort and destruction before Finish remove the temporary file: an interrupted upload leaves
 // nothing at the key.
 //
-// The object's MD5 is stored with it, as the extended attribute kMd5Xattr (16 raw bytes), so
-// downloads can be verified; on a filesystem without user xattrs the object is stored without
-// it (downloads are then not verified).
+// The object's MD5, when the host hands it over (SetStreamMd5: the host hashes every stream
+// once), is stored with it as the extended attribute kMd5Xattr (16 raw bytes), so downloads
+// can be verified. The plugin never hashes the data itself. Without an MD5 from the host, or
+// on a filesystem without user xattrs, the object is stored without it (downloads are then not
+// verified).
 //
 // Thread safety: one LocalUpload is used by one thread at a time (ABI rule); different uploads
 // are independent.
 #ifndef PLUTON_PLUGINS_LOCAL_LOCAL_UPLOAD_H_
 #define PLUTON_PLUGINS_LOCAL_LOCAL_UPLOAD_H_
-
-#include <openssl/evp.h>
 
 #include <cstdint>
 #include <memory>
@@ -43,6 +43,8 @@ class LocalUpload {
 
   // Appends bytes (`data` may be NULL only when size is 0). After an error the upload is dead.
   pluton_error* Write(const uint8_t* data, size_t size);
+  // Records the stream's MD5 (16 raw bytes, copied), stored with the object at Finish.
+  pluton_error* SetStreamMd5(const uint8_t* md5);
   // Commits the object and fills the fields of *result that its struct_size covers.
   pluton_error* Finish(pluton_upload_result* result);
   // Removes the temporary file. Idempotent; a no-op after a successful Finish. Cleanup
@@ -74,7 +76,8 @@ class LocalUpload {
   std::string temp_name_;
   bool temp_exists_ = false;
   uint64_t bytes_written_ = 0;
-  EVP_MD_CTX* md5_ = nullptr;  // NULL if OpenSSL failed: the object is stored without an MD5
+  uint8_t md5_[16] = {};
+  bool has_md5_ = false;  // SetStreamMd5 was called
   State state_ = State::kOpen;
 };
 

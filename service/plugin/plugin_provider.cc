@@ -240,6 +240,20 @@ class PluginUpload final : public ProviderUpload {
     return status;
   }
 
+  absl::Status SetStreamMd5(const std::string& md5) override {
+    RETURN_IF_ERROR(CheckOpen("SetStreamMd5"));
+    if (md5.size() != 16) return absl::InvalidArgumentError("SetStreamMd5: an MD5 is 16 bytes");
+    if (api_->struct_size < PLUTON_FIELD_END(pluton_plugin_api, upload_set_stream_md5) ||
+        api_->upload_set_stream_md5 == nullptr) {
+      return absl::OkStatus();  // a 1.0 plugin, or one that hashes what it needs itself
+    }
+    absl::Status status = TakeError(
+        api_, provider_id_, "upload_set_stream_md5",
+        api_->upload_set_stream_md5(handle_, reinterpret_cast<const uint8_t*>(md5.data())));
+    if (!status.ok()) state_ = State::kFailed;
+    return status;
+  }
+
   absl::StatusOr<UploadOutcome> Finish() override {
     RETURN_IF_ERROR(CheckOpen("Finish"));
     pluton_upload_result result{};

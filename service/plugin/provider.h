@@ -88,6 +88,10 @@ class ProviderUpload {
   virtual ~ProviderUpload() = default;
   // Appends bytes; `data` is only read during the call. After an error, call Abort.
   virtual absl::Status Write(const uint8_t* data, size_t size) = 0;
+  // Hands the provider the MD5 (16 raw bytes) of the whole stream, so it need not hash the
+  // data again. REQUIRES: after the last Write, before Finish, at most once. Providers that
+  // have no use for it ignore it.
+  virtual absl::Status SetStreamMd5(const std::string& md5) = 0;
   // Commits the object. After an error nothing is committed; call Abort.
   virtual absl::StatusOr<UploadOutcome> Finish() = 0;
   // Discards everything; idempotent.

@@ -240,6 +240,10 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
     return abort_with(DigestMismatch("trailer.sha256", trailer->sha256(), digest.sha256()));
   }
 
+  if (digest.has_md5()) {
+    absl::Status handed = upload->SetStreamMd5(digest.md5());
+    if (!handed.ok()) return abort_with(handed);
+  }
   absl::StatusOr<UploadOutcome> outcome = upload->Finish();
   if (!outcome.ok()) return abort_with(outcome.status());
 

@@ -278,6 +278,31 @@ TEST_F(StreamingUploadTest, FailureOfTheSinglePutLeavesNothing) {
   ExpectNothingLeft("single");
 }
 
+TEST_F(StreamingUploadTest, SinglePutUsesTheCallersMd5InsteadOfHashingAgain) {
+  const std::string data = PatternBytes(kMiB + 3, 12);
+  const uint8_t* bytes = reinterpret_cast<const uint8_t*>(data.data());
+  {  // The right MD5 is sent as the Content-MD5: stored, and its base64 on the wire.
+    StreamingUpload upload(client_.get(), &budget_, Settings(10 * kMiB), Target("given-md5"), {});
+    ASSERT_TRUE(upload.Write(bytes, data.size()).ok());
+    upload.SetObjectMd5(Md5Raw(data));
+    absl::StatusOr<StreamingUploadResult> result = upload.Finish();
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(fake_->ObjectBytes(kBucket, "given-md5").value_or(""), data);
+  }
+  {  // A wrong one proves it is used, not recomputed: the server refuses the body.
+    std::string wrong = Md5Raw(data);
+    wrong[0] ^= 1;
+    StreamingUpload upload(client_.get(), &budget_, Settings(10 * kMiB), Target("bad-md5"), {});
+    ASSERT_TRUE(upload.Write(bytes, data.size()).ok());
+    upload.SetObjectMd5(wrong);
+    absl::StatusOr<StreamingUploadResult> result = upload.Finish();
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(S3ErrorOf(result.status())->code, "BadDigest") << result.status();
+    EXPECT_TRUE(upload.Abort().ok());
+    ExpectNothingLeft("bad-md5");
+  }
+}
+
 TEST_F(StreamingUploadTest, CancelMidUploadReturnsPromptlyAndLeavesNothing) {
   fake_->AddFault(
       {{"operation", "UploadPart"}, {"action", "delay"}, {"delay_ms", 3000}, {"times", -1}});

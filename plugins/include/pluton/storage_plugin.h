@@ -34,8 +34,9 @@
  *
  * History
  *   1.0  registry, connection test, streamed upload.
- *   1.1  optional streamed download (download_open, download_read, download_close). A 1.0
- *        plugin's table ends before them; the host treats them as absent (UNIMPLEMENTED).
+ *   1.1  optional streamed download (download_open, download_read, download_close), and
+ *        upload_set_stream_md5. A 1.0 plugin's table ends before them; the host treats them
+ *        as absent (download: UNIMPLEMENTED; the MD5 is then simply not handed over).
  */
 #ifndef PLUTON_STORAGE_PLUGIN_H_
 #define PLUTON_STORAGE_PLUGIN_H_
@@ -148,8 +149,8 @@ typedef struct pluton_host_api {
 
 typedef struct pluton_test_params {
   size_t struct_size;
-  const char* bucket; /* "" to check credentials only */
-  int read_only;      /* nonzero: skip write probes */
+  const char* bucket;  /* "" to check credentials only */
+  int read_only;       /* nonzero: skip write probes */
   uint32_t timeout_ms; /* the whole test must end within this */
   const pluton_cancel_token* cancel;
 } pluton_test_params;
@@ -158,7 +159,7 @@ typedef struct pluton_test_check {
   const char* name;        /* e.g. "list_objects" */
   const char* description; /* for people */
   int passed;
-  const char* detail;      /* on failure: the provider's answer in brief; "" otherwise */
+  const char* detail; /* on failure: the provider's answer in brief; "" otherwise */
   uint64_t latency_us;
 } pluton_test_check;
 
@@ -180,7 +181,7 @@ typedef struct pluton_upload pluton_upload; /* opaque, owned by the plugin */
 typedef struct pluton_upload_params {
   size_t struct_size;
   const char* bucket;
-  const char* key; /* validated by the host: non-empty, no NUL, no "."/".." segment */
+  const char* key;       /* validated by the host: non-empty, no NUL, no "."/".." segment */
   int64_t expected_size; /* -1 when unknown */
   const char* content_type;
   size_t metadata_count;
@@ -298,6 +299,14 @@ typedef struct pluton_plugin_api {
   /* Optional (with download_open). Stops reading (closing connections and files) and
    * releases the handle, whether or not the range was read to the end. NULL is a no-op. */
   void (*download_close)(pluton_download* download);
+
+  /* Optional (ABI 1.1). Hands the upload the MD5 of the whole stream, which the host computes
+   * anyway: called at most once, after the last upload_write and before upload_finish, and
+   * only when the host computed it. `md5` (16 raw bytes) lives only for the call. A plugin
+   * that needs the object's MD5 (to store it, or as the Content-MD5 of a single request) uses
+   * this instead of hashing the data a second time. An error kills the upload, as for
+   * upload_write. NULL: the plugin does not need it. */
+  pluton_error* (*upload_set_stream_md5)(pluton_upload* upload, const uint8_t* md5);
 } pluton_plugin_api;
 
 /* The exported entry point. `host` lives until the plugin is unloaded. Returns NULL when the

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "part_buffer.h"
@@ -39,10 +40,12 @@ class StreamingUpload::Impl {
   ~Impl() { Abort().IgnoreError(); }  // the destructor has no one to tell
 
   absl::Status Write(const uint8_t* data, size_t size);
+  void SetObjectMd5(absl::string_view md5) { object_md5_base64_ = absl::Base64Escape(md5); }
   absl::StatusOr<StreamingUploadResult> Finish();
   absl::Status Abort();
 
  private:
+  std::string object_md5_base64_;  // from SetObjectMd5; "" = hash the single PUT's body
   enum class State { kOpen, kFailed, kFinished, kAborted };
 
   struct Part {
@@ -405,7 +408,9 @@ absl::StatusOr<StreamingUploadResult> StreamingUpload::Impl::PutSingle() {
   body.reserve(kept_.size() + 1);
   for (const auto& buffer : kept_) body.push_back(buffer->bytes());
   if (current_ != nullptr && current_->size() > 0) body.push_back(current_->bytes());
-  const std::string md5 = Md5Base64(body);  // the empty body's MD5 for an empty object
+  // The caller's MD5 of the stream when it gave one, else the body's (the empty body's MD5
+  // for an empty object).
+  const std::string md5 = object_md5_base64_.empty() ? Md5Base64(body) : object_md5_base64_;
   S3_ASSIGN_OR_RETURN(PutObjectResult put,
                       client_->PutObject(target_.bucket, target_.key, std::move(body), md5,
                                          target_.options, stop_check_));
@@ -478,6 +483,8 @@ StreamingUpload::~StreamingUpload() = default;
 absl::Status StreamingUpload::Write(const uint8_t* data, size_t size) {
   return impl_->Write(data, size);
 }
+
+void StreamingUpload::SetObjectMd5(absl::string_view md5) { impl_->SetObjectMd5(md5); }
 
 absl::StatusOr<StreamingUploadResult> StreamingUpload::Finish() { return impl_->Finish(); }
 

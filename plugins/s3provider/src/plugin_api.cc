@@ -73,6 +73,13 @@ static pluton_error* S3UploadWrite(pluton_upload* handle, const uint8_t* data, s
   });
 }
 
+static pluton_error* S3UploadSetStreamMd5(pluton_upload* handle, const uint8_t* md5) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (handle == nullptr) return NullUploadError("upload_set_stream_md5");
+    return Upload(handle)->SetStreamMd5(md5);
+  });
+}
+
 static pluton_error* S3UploadFinish(pluton_upload* handle, pluton_upload_result* out_result) {
   return plugin_sdk::GuardErrors([&]() -> pluton_error* {
     if (handle == nullptr) return NullUploadError("upload_finish");
@@ -120,6 +127,7 @@ const pluton_plugin_api* PluginEntry(const Provider& provider,
       table.upload_begin = S3UploadBegin;
       table.upload_write = S3UploadWrite;
       table.upload_finish = S3UploadFinish;
+      table.upload_set_stream_md5 = S3UploadSetStreamMd5;
       table.upload_abort = S3UploadAbort;
       table.upload_destroy = S3UploadDestroy;
       return table;

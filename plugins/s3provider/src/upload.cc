@@ -176,6 +176,19 @@ pluton_error* ProviderUpload::Write(const uint8_t* data, size_t size) {
   return nullptr;
 }
 
+pluton_error* ProviderUpload::SetStreamMd5(const uint8_t* md5) {
+  if (state_ != State::kOpen) {
+    return plugin_sdk::MakeError(PLUTON_FAILED_PRECONDITION, "UPLOAD_NOT_OPEN",
+                                 "upload_set_stream_md5 on an upload that is not open");
+  }
+  if (md5 == nullptr) {
+    return plugin_sdk::MakeError(PLUTON_INVALID_ARGUMENT, "INVALID_ARGUMENT",
+                                 "upload_set_stream_md5 needs 16 bytes; this is a host bug");
+  }
+  upload_->SetObjectMd5(absl::string_view(reinterpret_cast<const char*>(md5), 16));
+  return nullptr;
+}
+
 pluton_error* ProviderUpload::Finish(pluton_upload_result* result) {
   if (state_ != State::kOpen) {
     return plugin_sdk::MakeError(PLUTON_FAILED_PRECONDITION, "UPLOAD_NOT_OPEN",

@@ -298,6 +298,7 @@ static const pluton_plugin_api kApi = {
     NULL, /* download_open (ABI 1.1): this plugin cannot read, so Download is UNIMPLEMENTED */
     NULL, /* download_read */
     NULL, /* download_close */
+    NULL, /* upload_set_stream_md5 */
 };
 
 PLUTON_PLUGIN_EXPORT const pluton_plugin_api* pluton_storage_plugin_entry(

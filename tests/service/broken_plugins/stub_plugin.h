@@ -77,7 +77,7 @@ static STUB_UNUSED void stub_upload_destroy(pluton_upload* upload) { (void)uploa
         "a deliberately broken test plugin", "0.0.1", stub_error_destroy, stub_config_schema_json, \
         stub_validate_config, stub_test_connection, stub_test_report_destroy, stub_upload_begin,   \
         stub_upload_write, stub_upload_finish, stub_upload_abort, stub_upload_destroy, NULL, NULL, \
-        NULL                                                                                       \
+        NULL, NULL                                                                                 \
   }
 
 #endif /* PLUTON_TESTS_BROKEN_PLUGINS_STUB_PLUGIN_H_ */

@@ -99,6 +99,11 @@ class StreamingUpload {
   // OUT_OF_RANGE before the first byte of part max_parts + 1 is buffered, with a message
   // naming the limit and suggesting a larger chunk_size (or an expected size).
   absl::Status Write(const uint8_t* data, size_t size);
+  // The MD5 (16 raw bytes) of everything written, when the caller already computed it: a
+  // single PutObject then uses it as its Content-MD5 instead of hashing the body again.
+  // REQUIRES: after the last Write, before Finish; it must be the MD5 of exactly those bytes
+  // (S3 rejects a wrong one with BadDigest, so nothing wrong is stored).
+  void SetObjectMd5(absl::string_view md5);
   // Sends what remains and commits the object. FAILED_PRECONDITION when already finished or
   // aborted.
   absl::StatusOr<StreamingUploadResult> Finish();

@@ -50,6 +50,9 @@ class ProviderUpload {
 
   // Appends bytes (`data` may be NULL only when size is 0). After an error the upload is dead.
   pluton_error* Write(const uint8_t* data, size_t size);
+  // Takes the stream's MD5 from the host (16 raw bytes) for the Content-MD5 of a single PUT,
+  // so the body is not hashed twice.
+  pluton_error* SetStreamMd5(const uint8_t* md5);
   // Commits the object and fills the fields of *result its struct_size covers; the etag
   // string lives until this object is destroyed.
   pluton_error* Finish(pluton_upload_result* result);
