@@ -33,6 +33,9 @@ absl::Status UploadCancelled() { return absl::CancelledError("upload cancelled")
 
 }  // namespace
 
+// How long a CreateMultipartUpload may go on after a cancel (see StartMultipart).
+constexpr absl::Duration kCreateGrace = absl::Seconds(10);
+
 class StreamingUpload::Impl {
  public:
   Impl(S3Client* client, BufferBudget* budget, StreamingUploadSettings settings,
@@ -262,11 +265,20 @@ absl::Status StreamingUpload::Impl::OnBufferFull() {
 }
 
 absl::Status StreamingUpload::Impl::StartMultipart() {
+  // A cancel must not cut CreateMultipartUpload short: the server may have created the upload
+  // while its answer was still on the way, and without the id nothing could abort it. So the
+  // request may finish (it is short) and is abandoned only when it outlives kCreateGrace after
+  // a cancel; the caller's Abort() then aborts the upload it created.
+  const absl::Time started = absl::Now();
+  const CancelCheck create_stop = [this, started] {
+    return Stopping() && absl::Now() - started > kCreateGrace;
+  };
   absl::StatusOr<std::string> upload_id =
-      client_->CreateMultipartUpload(target_.bucket, target_.key, target_.options, stop_check_);
+      client_->CreateMultipartUpload(target_.bucket, target_.key, target_.options, create_stop);
   if (!upload_id.ok()) return Cancelled() ? UploadCancelled() : upload_id.status();
   upload_id_ = std::move(*upload_id);
   multipart_ = true;
+  if (Cancelled()) return UploadCancelled();  // Abort() aborts the upload just created
   std::vector<std::unique_ptr<PartBuffer>> kept = std::move(kept_);
   kept_.clear();
   for (size_t i = 0; i < kept.size(); ++i) {
