@@ -4,11 +4,14 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "api/connection_test_reactor.h"
+#include "api/connection_test.h"
 #include "api/proto_conversions.h"
 #include "common/rich_status.h"
 #include "common/status_macros.h"
 #include "download/download_reactor.h"
+#include "objects/incomplete_upload_calls.h"
+#include "objects/lifecycle_calls.h"
+#include "objects/object_calls.h"
 
 namespace pluton::storage {
 namespace {
@@ -124,7 +127,9 @@ grpc::ServerUnaryReactor* StorageServiceImpl::DeleteStorage(
 grpc::ServerUnaryReactor* StorageServiceImpl::TestConnection(
     grpc::CallbackServerContext* /*context*/, const v1::TestConnectionRequest* request,
     v1::TestConnectionResponse* response) {
-  return new ConnectionTestReactor(registry_, request, response);
+  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
+    return RunConnectionTest(registry_, *request, response, &cancelled);
+  });
 }
 
 grpc::ServerReadReactor<v1::UploadRequest>* StorageServiceImpl::Upload(
@@ -135,6 +140,70 @@ grpc::ServerReadReactor<v1::UploadRequest>* StorageServiceImpl::Upload(
 grpc::ServerWriteReactor<v1::DownloadResponse>* StorageServiceImpl::Download(
     grpc::CallbackServerContext* /*context*/, const v1::DownloadRequest* request) {
   return new DownloadReactor(registry_, request);
+}
+
+grpc::ServerUnaryReactor* StorageServiceImpl::ListObjects(grpc::CallbackServerContext* /*context*/,
+                                                          const v1::ListObjectsRequest* request,
+                                                          v1::ListObjectsResponse* response) {
+  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
+    return storage::ListObjects(registry_, *request, response, &cancelled);
+  });
+}
+
+grpc::ServerUnaryReactor* StorageServiceImpl::StatObject(grpc::CallbackServerContext* /*context*/,
+                                                         const v1::StatObjectRequest* request,
+                                                         v1::ObjectInfo* response) {
+  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
+    return storage::StatObject(registry_, *request, response, &cancelled);
+  });
+}
+
+grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObject(grpc::CallbackServerContext* /*context*/,
+                                                           const v1::DeleteObjectRequest* request,
+                                                           v1::DeleteObjectResponse* /*response*/) {
+  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
+    return storage::DeleteObject(registry_, *request, &cancelled);
+  });
+}
+
+grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObjects(
+    grpc::CallbackServerContext* /*context*/, const v1::DeleteObjectsRequest* request,
+    v1::DeleteObjectsResponse* response) {
+  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
+    return storage::DeleteObjects(registry_, *request, response, &cancelled);
+  });
+}
+
+grpc::ServerUnaryReactor* StorageServiceImpl::ListIncompleteUploads(
+    grpc::CallbackServerContext* /*context*/, const v1::ListIncompleteUploadsRequest* request,
+    v1::ListIncompleteUploadsResponse* response) {
+  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
+    return storage::ListIncompleteUploads(registry_, *request, response, &cancelled);
+  });
+}
+
+grpc::ServerUnaryReactor* StorageServiceImpl::CleanupIncompleteUploads(
+    grpc::CallbackServerContext* /*context*/, const v1::CleanupIncompleteUploadsRequest* request,
+    v1::CleanupIncompleteUploadsResponse* response) {
+  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
+    return storage::CleanupIncompleteUploads(registry_, *request, response, &cancelled);
+  });
+}
+
+grpc::ServerUnaryReactor* StorageServiceImpl::GetLifecycle(grpc::CallbackServerContext* /*context*/,
+                                                           const v1::GetLifecycleRequest* request,
+                                                           v1::Lifecycle* response) {
+  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
+    return storage::GetLifecycle(registry_, *request, response, &cancelled);
+  });
+}
+
+grpc::ServerUnaryReactor* StorageServiceImpl::SetLifecycle(grpc::CallbackServerContext* /*context*/,
+                                                           const v1::SetLifecycleRequest* request,
+                                                           v1::Lifecycle* response) {
+  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
+    return storage::SetLifecycle(registry_, *request, response, &cancelled);
+  });
 }
 
 }  // namespace pluton::storage

@@ -1,15 +1,17 @@
 // StorageServiceImpl: the gRPC StorageService on the callback API.
 //
 // Registry RPCs are short (a SQLite row and a plugin's config check) and run on gRPC's
-// callback threads. TestConnection, Upload and Download do network or disk work and run on
-// threads of their own (ConnectionTestReactor, UploadReactor, DownloadReactor), so gRPC's threads
-// never block and Server::Shutdown can cancel them.
+// callback threads. Calls that wait on a provider (TestConnection, the object housekeeping
+// RPCs, Upload, Download) run on threads of their own (BlockingCallReactor, UploadReactor,
+// DownloadReactor), so gRPC's threads never block and Server::Shutdown can cancel them. At most
+// kMaxBlockingCalls unary provider calls run at once; more get RESOURCE_EXHAUSTED.
 //
 // Thread safety: all methods are called concurrently by gRPC. Borrowed objects (registry,
 // plugins, upload environment) must outlive the server.
 #ifndef PLUTON_SERVICE_API_STORAGE_SERVICE_H_
 #define PLUTON_SERVICE_API_STORAGE_SERVICE_H_
 
+#include "api/blocking_call_reactor.h"
 #include "plugin/plugin_loader.h"
 #include "pluton/storage/v1/storage_service.grpc.pb.h"
 #include "registry/storage_registry.h"
@@ -47,11 +49,38 @@ class StorageServiceImpl final : public v1::StorageService::CallbackService {
                                                      v1::UploadResponse* response) override;
   grpc::ServerWriteReactor<v1::DownloadResponse>* Download(
       grpc::CallbackServerContext* context, const v1::DownloadRequest* request) override;
+  grpc::ServerUnaryReactor* ListObjects(grpc::CallbackServerContext* context,
+                                        const v1::ListObjectsRequest* request,
+                                        v1::ListObjectsResponse* response) override;
+  grpc::ServerUnaryReactor* StatObject(grpc::CallbackServerContext* context,
+                                       const v1::StatObjectRequest* request,
+                                       v1::ObjectInfo* response) override;
+  grpc::ServerUnaryReactor* DeleteObject(grpc::CallbackServerContext* context,
+                                         const v1::DeleteObjectRequest* request,
+                                         v1::DeleteObjectResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteObjects(grpc::CallbackServerContext* context,
+                                          const v1::DeleteObjectsRequest* request,
+                                          v1::DeleteObjectsResponse* response) override;
+  grpc::ServerUnaryReactor* ListIncompleteUploads(
+      grpc::CallbackServerContext* context, const v1::ListIncompleteUploadsRequest* request,
+      v1::ListIncompleteUploadsResponse* response) override;
+  grpc::ServerUnaryReactor* CleanupIncompleteUploads(
+      grpc::CallbackServerContext* context, const v1::CleanupIncompleteUploadsRequest* request,
+      v1::CleanupIncompleteUploadsResponse* response) override;
+  grpc::ServerUnaryReactor* GetLifecycle(grpc::CallbackServerContext* context,
+                                         const v1::GetLifecycleRequest* request,
+                                         v1::Lifecycle* response) override;
+  grpc::ServerUnaryReactor* SetLifecycle(grpc::CallbackServerContext* context,
+                                         const v1::SetLifecycleRequest* request,
+                                         v1::Lifecycle* response) override;
+
+  static constexpr int kMaxBlockingCalls = 64;
 
  private:
   StorageRegistry* const registry_;
   const PluginSet* const plugins_;
   UploadEnvironment* const uploads_;
+  BlockingCallLimiter blocking_calls_{kMaxBlockingCalls};
 };
 
 }  // namespace pluton::storage

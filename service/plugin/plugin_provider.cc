@@ -14,175 +14,31 @@
 #include "common/rich_status.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
-
-// End offset of a field of an ABI struct: the field exists iff this is <= struct_size.
-#define PLUTON_FIELD_END(type, field) (offsetof(type, field) + sizeof(type::field))
+#include "plugin/plugin_call.h"
 
 namespace pluton::storage {
 namespace {
 
-constexpr char kComponent[] = "plugins";
-// The ErrorInfo reason of every error that is the plugin's fault rather than the user's.
-constexpr char kContractViolation[] = "PLUGIN_CONTRACT_VIOLATION";
-// More entries than this in a plugin's array is taken as a corrupt count, not data.
-constexpr size_t kMaxPluginArrayEntries = 4096;
-
-const char* OrEmpty(const char* s) { return s != nullptr ? s : ""; }
-
-// INTERNAL: the plugin broke the ABI contract in a way the host caught.
-absl::Status PluginBug(absl::string_view provider_id, absl::string_view what) {
-  return MakeRichStatus(
-      absl::StatusCode::kInternal,
-      absl::StrCat("storage plugin \"", provider_id, "\" ", what, "; this is a bug in the plugin"),
-      kContractViolation);
-}
+using plugin_call::CConfig;
+using plugin_call::CheckConfigStrings;
+using plugin_call::CheckNoNul;
+using plugin_call::CheckObjectName;
+using plugin_call::kComponent;
+using plugin_call::kMaxPluginArrayEntries;
+using plugin_call::MakeCancelToken;
+using plugin_call::OrEmpty;
+using plugin_call::PluginBug;
+using plugin_call::TakeError;
+using plugin_call::ToTimeoutMs;
 
 // ------------------------------------------------------------------------------------------
 // Plugin-owned objects, released with the plugin's own destroy functions.
-
-struct ErrorDeleter {
-  const pluton_plugin_api* api;
-  void operator()(pluton_error* e) const { api->error_destroy(e); }
-};
-using ErrorPtr = std::unique_ptr<pluton_error, ErrorDeleter>;
 
 struct ReportDeleter {
   const pluton_plugin_api* api;
   void operator()(pluton_test_report* r) const { api->test_report_destroy(r); }
 };
 using ReportPtr = std::unique_ptr<pluton_test_report, ReportDeleter>;
-
-absl::StatusCode ToStatusCode(int32_t code) {
-  // PLUTON_OK on a non-NULL error is as meaningless as a code from the future.
-  if (code > PLUTON_OK && code <= PLUTON_UNAUTHENTICATED) {
-    return static_cast<absl::StatusCode>(code);
-  }
-  return absl::StatusCode::kUnknown;
-}
-
-// Converts a plugin error into a status and releases it. OK for NULL.
-absl::Status TakeError(const pluton_plugin_api* api, absl::string_view provider_id,
-                       absl::string_view operation, pluton_error* raw) {
-  if (raw == nullptr) return absl::OkStatus();
-  ErrorPtr error(raw, ErrorDeleter{api});
-  const size_t size = error->struct_size;
-  if (size < PLUTON_FIELD_END(pluton_error, code)) {
-    return PluginBug(provider_id, absl::StrCat("returned a malformed error from ", operation,
-                                               " (struct_size ", size, ")"));
-  }
-  const int32_t code = error->code;
-  std::string reason;
-  if (size >= PLUTON_FIELD_END(pluton_error, reason)) reason = OrEmpty(error->reason);
-  std::string message;
-  if (size >= PLUTON_FIELD_END(pluton_error, message)) message = OrEmpty(error->message);
-  std::vector<FieldViolation> violations;
-  if (size >= PLUTON_FIELD_END(pluton_error, violations) && error->violation_count > 0) {
-    if (error->violations == nullptr || error->violation_count > kMaxPluginArrayEntries) {
-      LogWarning(kComponent, "plugin ", provider_id, ": ", operation, " returned ",
-                 error->violation_count,
-                 " field violations but no usable array; dropping the violations");
-    } else {
-      violations.reserve(error->violation_count);
-      for (size_t i = 0; i < error->violation_count; ++i) {
-        violations.push_back(
-            {OrEmpty(error->violations[i].field), OrEmpty(error->violations[i].description)});
-      }
-    }
-  }
-  if (message.empty()) {
-    message = absl::StrCat("storage plugin \"", provider_id, "\" failed in ", operation,
-                           " without saying why");
-  }
-  const absl::StatusCode status_code = ToStatusCode(code);
-  if (status_code == absl::StatusCode::kUnknown && code != PLUTON_UNKNOWN) {
-    absl::StrAppend(&message, " (plugin status code ", code, ")");
-  }
-  return MakeRichStatus(status_code, message, reason, violations);
-}
-
-// ------------------------------------------------------------------------------------------
-// Arguments passed to the plugin. They point into the caller's C++ values, so they live for
-// the call only, as the ABI says.
-
-// Strings reach the plugin NUL-terminated: an embedded NUL would silently cut them short.
-void CheckNoNul(absl::string_view value, absl::string_view field,
-                std::vector<FieldViolation>& violations) {
-  if (value.find('\0') != absl::string_view::npos) {
-    violations.push_back({std::string(field), "must not contain a NUL character"});
-  }
-}
-
-absl::Status CheckConfigStrings(const ConfigMap& config) {
-  std::vector<FieldViolation> violations;
-  for (const auto& [key, value] : config) {
-    if (key.empty()) violations.push_back({"", "a configuration field name is empty"});
-    CheckNoNul(key, absl::CHexEscape(key), violations);
-    CheckNoNul(value, absl::CHexEscape(key), violations);
-  }
-  if (violations.empty()) return absl::OkStatus();
-  return InvalidArgumentWithViolations("the configuration is invalid", violations);
-}
-
-class CConfig {
- public:
-  explicit CConfig(const ConfigMap& config) {
-    entries_.reserve(config.size());
-    for (const auto& [key, value] : config) entries_.push_back({key.c_str(), value.c_str()});
-    config_.struct_size = sizeof(pluton_config);
-    config_.count = entries_.size();
-    config_.entries = entries_.empty() ? nullptr : entries_.data();
-  }
-  CConfig(const CConfig&) = delete;
-  CConfig& operator=(const CConfig&) = delete;
-  const pluton_config* get() const { return &config_; }
-
- private:
-  std::vector<pluton_kv> entries_;
-  pluton_config config_{};
-};
-
-int NeverCancelled(void* /*ctx*/) { return 0; }
-int ReadCancelFlag(void* ctx) {
-  return static_cast<const std::atomic<bool>*>(ctx)->load(std::memory_order_acquire) ? 1 : 0;
-}
-
-pluton_cancel_token MakeCancelToken(const std::atomic<bool>* cancelled) {
-  pluton_cancel_token token{};
-  if (cancelled == nullptr) {
-    token.is_cancelled = &NeverCancelled;
-  } else {
-    token.is_cancelled = &ReadCancelFlag;
-    // The plugin only passes ctx back to ReadCancelFlag, which reads it as const.
-    token.ctx = const_cast<std::atomic<bool>*>(cancelled);
-  }
-  return token;
-}
-
-uint32_t ToTimeoutMs(absl::Duration timeout) {
-  if (timeout <= absl::ZeroDuration()) return 0;
-  if (timeout >= absl::Milliseconds(std::numeric_limits<uint32_t>::max())) {
-    return std::numeric_limits<uint32_t>::max();
-  }
-  return static_cast<uint32_t>(absl::ToInt64Milliseconds(timeout));
-}
-
-// The bucket and key rules every object operation shares.
-void CheckObjectName(const std::string& bucket, const std::string& key,
-                     std::vector<FieldViolation>& violations) {
-  CheckNoNul(bucket, "bucket", violations);
-  if (key.empty()) {
-    violations.push_back({"key", "must not be empty"});
-  } else if (key.find('\0') != std::string::npos) {
-    violations.push_back({"key", "must not contain a NUL character"});
-  } else {
-    for (absl::string_view segment : absl::StrSplit(key, '/')) {
-      if (segment == "." || segment == "..") {
-        violations.push_back({"key", "must not contain a \".\" or \"..\" path segment"});
-        break;
-      }
-    }
-  }
-}
 
 absl::Status CheckUploadSpec(const UploadSpec& spec) {
   std::vector<FieldViolation> violations;
@@ -563,6 +419,8 @@ absl::StatusOr<std::unique_ptr<PluginProvider>> PluginProvider::Create(
         missing.size() > 1 ? " are" : " is",
         " NULL: a plugin must implement every required function of pluton_plugin_api"));
   }
+
+  if (absl::Status groups = CheckHousekeepingGroups(api); !groups.ok()) return groups;
 
   if (api->provider_id == nullptr) {
     return Refuse("provider_id is NULL: set it to a short id matching [a-z0-9_-]{1,32}");

@@ -40,6 +40,10 @@ inline constexpr size_t kPluginApiV1Size =
 // name. Unknown keys are ignored (a later ABI minor may add some).
 absl::StatusOr<std::vector<ConfigFieldSpec>> ParseConfigSchema(absl::string_view json);
 
+// FAILED_PRECONDITION naming the functions when an ABI 1.2 group of `api` (which must be at
+// least a 1.0 table) is partly set: a group is all NULL or all set.
+absl::Status CheckHousekeepingGroups(const pluton_plugin_api* api);
+
 class PluginProvider : public Provider {
  public:
   // Checks the table and wraps it. `api` must stay valid (its shared object loaded) for the
@@ -70,6 +74,30 @@ class PluginProvider : public Provider {
   absl::StatusOr<std::unique_ptr<ProviderDownload>> OpenDownload(
       const ConfigMap& config, const DownloadSpec& spec,
       const std::atomic<bool>* cancelled) const override;
+
+  // ABI 1.2 housekeeping (plugin_housekeeping.cc). UNIMPLEMENTED, reason
+  // "<CAPABILITY>_UNSUPPORTED", when the table lacks the group. Plugin results are checked
+  // (arrays present, counts sane) and copied before they are released.
+  absl::StatusOr<ObjectListing> ListObjects(const ConfigMap& config, const ListSpec& spec,
+                                            const std::atomic<bool>* cancelled) const override;
+  absl::StatusOr<ObjectDetails> StatObject(const ConfigMap& config, const std::string& bucket,
+                                           const std::string& key,
+                                           const std::atomic<bool>* cancelled) const override;
+  absl::StatusOr<std::vector<KeyFailure>> DeleteObjects(
+      const ConfigMap& config, const std::string& bucket, const std::vector<std::string>& keys,
+      const std::atomic<bool>* cancelled) const override;
+  absl::StatusOr<IncompleteUploadListing> ListIncompleteUploads(
+      const ConfigMap& config, const ListSpec& spec,
+      const std::atomic<bool>* cancelled) const override;
+  absl::Status AbortIncompleteUpload(const ConfigMap& config, const std::string& bucket,
+                                     const std::string& key, const std::string& upload_id,
+                                     const std::atomic<bool>* cancelled) const override;
+  absl::StatusOr<std::vector<LifecycleRuleSpec>> GetLifecycle(
+      const ConfigMap& config, const std::string& bucket,
+      const std::atomic<bool>* cancelled) const override;
+  absl::Status SetLifecycle(const ConfigMap& config, const std::string& bucket,
+                            const std::vector<LifecycleRuleSpec>& rules,
+                            const std::atomic<bool>* cancelled) const override;
 
  private:
   PluginProvider(const pluton_plugin_api* api, std::vector<ConfigFieldSpec> schema);

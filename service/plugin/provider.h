@@ -125,6 +125,57 @@ class ProviderDownload {
   virtual absl::StatusOr<size_t> Read(uint8_t* buffer, size_t capacity) = 0;
 };
 
+// ABI 1.2 housekeeping values (see pluton_plugin_api for the contracts).
+struct ListSpec {
+  std::string bucket;
+  std::string prefix;
+  std::string delimiter;  // ignored when listing incomplete uploads
+  std::string page_token;
+  uint32_t max_entries = 1000;  // 1..1000
+};
+
+struct ObjectDetails {
+  std::string key;
+  uint64_t size = 0;
+  std::optional<absl::Time> modified;
+  std::string etag;
+  std::optional<std::string> stored_md5;  // 16 raw bytes
+  std::string storage_class;
+  std::string content_type;
+  std::map<std::string, std::string> metadata;
+};
+
+struct ObjectListing {
+  std::vector<ObjectDetails> objects;  // key, size, modified, etag, storage_class
+  std::vector<std::string> common_prefixes;
+  std::string next_page_token;
+};
+
+struct KeyFailure {
+  std::string key;
+  absl::StatusCode code = absl::StatusCode::kUnknown;
+  std::string message;
+};
+
+struct IncompleteUploadInfo {
+  std::string key;
+  std::string upload_id;
+  std::optional<absl::Time> initiated;
+};
+
+struct IncompleteUploadListing {
+  std::vector<IncompleteUploadInfo> uploads;
+  std::string next_page_token;
+};
+
+struct LifecycleRuleSpec {
+  std::string id;
+  std::string prefix;
+  bool enabled = true;
+  uint32_t expire_after_days = 0;
+  uint32_t abort_incomplete_after_days = 0;
+};
+
 class Provider {
  public:
   virtual ~Provider() = default;
@@ -166,6 +217,34 @@ class Provider {
     return absl::UnimplementedError(
         absl::StrCat("storage provider \"", id(), "\" cannot read objects"));
   }
+
+  // ABI 1.2 housekeeping. Each returns UNIMPLEMENTED when the plugin lacks the capability.
+  // `cancelled` (may be null) must outlive the call. Keys and buckets are validated by the
+  // caller.
+  virtual absl::StatusOr<ObjectListing> ListObjects(const ConfigMap& config, const ListSpec& spec,
+                                                    const std::atomic<bool>* cancelled) const;
+  virtual absl::StatusOr<ObjectDetails> StatObject(const ConfigMap& config,
+                                                   const std::string& bucket,
+                                                   const std::string& key,
+                                                   const std::atomic<bool>* cancelled) const;
+  // Deletes 1..1000 keys; returns the keys that failed (a missing key is not a failure).
+  virtual absl::StatusOr<std::vector<KeyFailure>> DeleteObjects(
+      const ConfigMap& config, const std::string& bucket, const std::vector<std::string>& keys,
+      const std::atomic<bool>* cancelled) const;
+  virtual absl::StatusOr<IncompleteUploadListing> ListIncompleteUploads(
+      const ConfigMap& config, const ListSpec& spec, const std::atomic<bool>* cancelled) const;
+  virtual absl::Status AbortIncompleteUpload(const ConfigMap& config, const std::string& bucket,
+                                             const std::string& key, const std::string& upload_id,
+                                             const std::atomic<bool>* cancelled) const;
+  virtual absl::StatusOr<std::vector<LifecycleRuleSpec>> GetLifecycle(
+      const ConfigMap& config, const std::string& bucket, const std::atomic<bool>* cancelled) const;
+  virtual absl::Status SetLifecycle(const ConfigMap& config, const std::string& bucket,
+                                    const std::vector<LifecycleRuleSpec>& rules,
+                                    const std::atomic<bool>* cancelled) const;
+
+ protected:
+  // UNIMPLEMENTED "storage provider "<id>" cannot <what>" for the defaults above.
+  absl::Status Unsupported(const std::string& what) const;
 };
 
 }  // namespace pluton::storage

@@ -14,6 +14,13 @@
 namespace pluton::storage {
 namespace {
 
+#define PLUTON_STRINGIFY_(x) #x
+#define PLUTON_STRINGIFY(x) PLUTON_STRINGIFY_(x)
+// The ABI version this host speaks, as "MAJOR.MINOR".
+#define HOST_ABI_LITERAL \
+  PLUTON_STRINGIFY(PLUTON_PLUGIN_ABI_MAJOR) "." PLUTON_STRINGIFY(PLUTON_PLUGIN_ABI_MINOR)
+constexpr char kHostAbi[] = HOST_ABI_LITERAL;
+
 using ::pluton::storage::testing::TempPluginDir;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
@@ -73,7 +80,7 @@ INSTANTIATE_TEST_SUITE_P(
     FailureModes, BrokenPluginTest,
     ::testing::Values(
         BrokenCase{"wrong_major",
-                   {"plugin speaks ABI 2.0; this service speaks 1.1",
+                   {"plugin speaks ABI 2.0; this service speaks " HOST_ABI_LITERAL,
                     "rebuild the plugin against pluton/storage_plugin.h 1.x"}},
         BrokenCase{"no_entry_symbol",
                    {"does not export the entry symbol pluton_storage_plugin_entry",
@@ -101,7 +108,7 @@ TEST_F(PluginLoaderTest, LoadsAPluginFromALaterMinorVersion) {
   ASSERT_NE(future, nullptr);
   EXPECT_EQ(future->abi_version(), "1.7");
   EXPECT_EQ(future->display_name(), "Stub future");
-  EXPECT_EQ((*set)->Find("minimal")->abi_version(), "1.1");
+  EXPECT_EQ((*set)->Find("minimal")->abi_version(), kHostAbi);
 }
 
 TEST_F(PluginLoaderTest, DuplicateIdIsRefusedAndTheFirstInNameOrderWins) {

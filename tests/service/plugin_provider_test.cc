@@ -105,7 +105,8 @@ TEST_F(MinimalPluginTest, DescribesItself) {
   EXPECT_EQ(provider_->display_name(), "Minimal (test)");
   EXPECT_EQ(provider_->description(), "Stores nothing; counts bytes. For the host's tests.");
   EXPECT_EQ(provider_->plugin_version(), "1.0.0");
-  EXPECT_EQ(provider_->abi_version(), "1.1");
+  EXPECT_EQ(provider_->abi_version(), std::to_string(PLUTON_PLUGIN_ABI_MAJOR) + "." +
+                                          std::to_string(PLUTON_PLUGIN_ABI_MINOR));
 }
 
 TEST_F(MinimalPluginTest, SchemaIsParsed) {

@@ -37,6 +37,10 @@
  *   1.1  optional streamed download (download_open, download_read, download_close), and
  *        upload_set_stream_md5. A 1.0 plugin's table ends before them; the host treats them
  *        as absent (download: UNIMPLEMENTED; the MD5 is then simply not handed over).
+ *   1.2  optional object housekeeping, in groups a plugin implements whole or not at all:
+ *        listing (list_objects), stat (stat_object), deletion (delete_objects), incomplete
+ *        multipart uploads (list_incomplete_uploads, abort_incomplete_upload) and bucket
+ *        lifecycle rules (get_lifecycle, set_lifecycle). Absent groups: UNIMPLEMENTED.
  */
 #ifndef PLUTON_STORAGE_PLUGIN_H_
 #define PLUTON_STORAGE_PLUGIN_H_
@@ -49,7 +53,7 @@ extern "C" {
 #endif
 
 #define PLUTON_PLUGIN_ABI_MAJOR 1
-#define PLUTON_PLUGIN_ABI_MINOR 1
+#define PLUTON_PLUGIN_ABI_MINOR 2
 #define PLUTON_STORAGE_PLUGIN_ENTRY "pluton_storage_plugin_entry"
 
 #if defined(__GNUC__)
@@ -229,6 +233,115 @@ typedef struct pluton_download_info {
 } pluton_download_info;
 
 /* ------------------------------------------------------------------------------------------
+ * Object housekeeping (ABI 1.2)
+ *
+ * Times are milliseconds since the Unix epoch, 0 when unknown. ETags are without quotes. */
+
+/* Names a bucket, or one object in it. */
+typedef struct pluton_object_params {
+  size_t struct_size;
+  const char* bucket;
+  const char* key; /* "" for bucket-level calls; else validated by the host like upload keys */
+  const pluton_cancel_token* cancel; /* polled during waits; valid for the call */
+} pluton_object_params;
+
+/* One page of a listing (objects, or incomplete uploads). */
+typedef struct pluton_list_params {
+  size_t struct_size;
+  const char* bucket;
+  const char* prefix;    /* "" lists everything */
+  const char* delimiter; /* "" for a flat listing; else keys containing it after the prefix
+                            are rolled up into common prefixes. Ignored for uploads. */
+  const char* page_token; /* "" for the first page; else next_page_token of the previous one */
+  uint32_t max_entries;   /* 1..1000 entries (objects plus common prefixes) on this page */
+  const pluton_cancel_token* cancel;
+} pluton_list_params;
+
+typedef struct pluton_object_entry {
+  const char* key;
+  uint64_t size;
+  int64_t modified_unix_ms;
+  const char* etag;          /* may be "" */
+  const char* storage_class; /* may be "" */
+} pluton_object_entry;
+
+/* A page of objects. Owned by the plugin: release with object_list_destroy. */
+typedef struct pluton_object_list {
+  size_t struct_size;
+  size_t object_count;
+  const pluton_object_entry* objects; /* in key order */
+  size_t prefix_count;
+  const char* const* common_prefixes; /* each ends with the delimiter; in order */
+  const char* next_page_token;        /* "" on the last page */
+} pluton_object_list;
+
+/* What is known about one object. Owned by the plugin: release with object_stat_destroy. */
+typedef struct pluton_object_stat {
+  size_t struct_size;
+  uint64_t size;
+  int64_t modified_unix_ms;
+  const char* etag;          /* may be "" */
+  const uint8_t* stored_md5; /* 16 bytes: the whole object's MD5 as stored, or NULL */
+  const char* storage_class; /* may be "" */
+  const char* content_type;  /* may be "" */
+  size_t metadata_count;
+  const pluton_kv* metadata; /* user metadata; keys lowercase, without any x-amz-meta- prefix */
+} pluton_object_stat;
+
+typedef struct pluton_delete_params {
+  size_t struct_size;
+  const char* bucket;
+  size_t key_count;        /* 1..1000 */
+  const char* const* keys; /* each validated by the host */
+  const pluton_cancel_token* cancel;
+} pluton_delete_params;
+
+typedef struct pluton_delete_failure {
+  const char* key;
+  int32_t code;        /* a pluton_code */
+  const char* message; /* for people; never a secret */
+} pluton_delete_failure;
+
+/* Keys that could not be deleted. A key that did not exist is not a failure: deletion is
+ * idempotent. Owned by the plugin: release with delete_result_destroy. */
+typedef struct pluton_delete_result {
+  size_t struct_size;
+  size_t failure_count;
+  const pluton_delete_failure* failures;
+} pluton_delete_result;
+
+typedef struct pluton_incomplete_upload {
+  const char* key;       /* may be "" when the provider cannot tell (local temp files) */
+  const char* upload_id; /* what abort_incomplete_upload takes */
+  int64_t initiated_unix_ms;
+} pluton_incomplete_upload;
+
+/* A page of incomplete uploads, in key order. Owned by the plugin: release with
+ * incomplete_upload_list_destroy. */
+typedef struct pluton_incomplete_upload_list {
+  size_t struct_size;
+  size_t upload_count;
+  const pluton_incomplete_upload* uploads;
+  const char* next_page_token; /* "" on the last page */
+} pluton_incomplete_upload_list;
+
+typedef struct pluton_lifecycle_rule {
+  const char* id;     /* unique within the bucket; never "" */
+  const char* prefix; /* "" for the whole bucket */
+  int enabled;
+  uint32_t expire_after_days;           /* 0: objects do not expire under this rule */
+  uint32_t abort_incomplete_after_days; /* 0: incomplete uploads are not aborted by it */
+} pluton_lifecycle_rule;
+
+/* A bucket's lifecycle rules. When returned by get_lifecycle it is owned by the plugin:
+ * release with lifecycle_destroy. */
+typedef struct pluton_lifecycle {
+  size_t struct_size;
+  size_t rule_count;
+  const pluton_lifecycle_rule* rules;
+} pluton_lifecycle;
+
+/* ------------------------------------------------------------------------------------------
  * The plugin's function table. Returned by the entry function; constant; lives until
  * dlclose. Required functions are marked; the host refuses a plugin whose required function
  * is NULL. */
@@ -307,6 +420,48 @@ typedef struct pluton_plugin_api {
    * this instead of hashing the data a second time. An error kills the upload, as for
    * upload_write. NULL: the plugin does not need it. */
   pluton_error* (*upload_set_stream_md5)(pluton_upload* upload, const uint8_t* md5);
+
+  /* ---- ABI 1.2. Present iff struct_size covers them. Each group is all NULL or all set;
+   * the host refuses a plugin with a partial group. Every call may block on the network and
+   * polls its cancel token. NOT_FOUND for a missing bucket. ---- */
+
+  /* Listing. One page of objects under params->prefix, in key order; *out_list is set on
+   * success. A page may hold fewer than max_entries even when more follow: only an empty
+   * next_page_token ends the listing. */
+  pluton_error* (*list_objects)(const pluton_config* config, const pluton_list_params* params,
+                                pluton_object_list** out_list);
+  void (*object_list_destroy)(pluton_object_list* list); /* NULL is a no-op */
+
+  /* Stat. NOT_FOUND for a missing object. */
+  pluton_error* (*stat_object)(const pluton_config* config, const pluton_object_params* params,
+                               pluton_object_stat** out_stat);
+  void (*object_stat_destroy)(pluton_object_stat* stat); /* NULL is a no-op */
+
+  /* Deletion of up to 1000 keys. An error means nothing can be said about any key (e.g.
+   * access denied for the whole request); per-key failures go into *out_result. */
+  pluton_error* (*delete_objects)(const pluton_config* config, const pluton_delete_params* params,
+                                  pluton_delete_result** out_result);
+  void (*delete_result_destroy)(pluton_delete_result* result); /* NULL is a no-op */
+
+  /* Incomplete multipart uploads: one page under params->prefix, and aborting one. Aborting
+   * an upload that is already gone is success. params->key names the upload's key. */
+  pluton_error* (*list_incomplete_uploads)(const pluton_config* config,
+                                           const pluton_list_params* params,
+                                           pluton_incomplete_upload_list** out_list);
+  void (*incomplete_upload_list_destroy)(pluton_incomplete_upload_list* list);
+  pluton_error* (*abort_incomplete_upload)(const pluton_config* config,
+                                           const pluton_object_params* params,
+                                           const char* upload_id);
+
+  /* Bucket lifecycle rules (params->key is ""). get_lifecycle of a bucket without rules
+   * returns an empty list; set_lifecycle replaces every rule, and zero rules removes the
+   * configuration. A provider that has lifecycle rules but not those asked (e.g. a rule kind
+   * it lacks) answers INVALID_ARGUMENT naming the rule's field. */
+  pluton_error* (*get_lifecycle)(const pluton_config* config, const pluton_object_params* params,
+                                 pluton_lifecycle** out_lifecycle);
+  pluton_error* (*set_lifecycle)(const pluton_config* config, const pluton_object_params* params,
+                                 const pluton_lifecycle* lifecycle);
+  void (*lifecycle_destroy)(pluton_lifecycle* lifecycle); /* NULL is a no-op */
 } pluton_plugin_api;
 
 /* The exported entry point. `host` lives until the plugin is unloaded. Returns NULL when the

@@ -299,6 +299,8 @@ static const pluton_plugin_api kApi = {
     NULL, /* download_read */
     NULL, /* download_close */
     NULL, /* upload_set_stream_md5 */
+    /* ABI 1.2: no listing, stat, delete, cleanup or lifecycle */
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
 PLUTON_PLUGIN_EXPORT const pluton_plugin_api* pluton_storage_plugin_entry(

@@ -70,14 +70,18 @@ static STUB_UNUSED pluton_error* stub_upload_finish(pluton_upload* upload,
 static STUB_UNUSED void stub_upload_abort(pluton_upload* upload) { (void)upload; }
 static STUB_UNUSED void stub_upload_destroy(pluton_upload* upload) { (void)upload; }
 
-/* A valid table initializer for provider `id`: the 1.0 functions; no download (ABI 1.1). */
+/* A valid table initializer for provider `id`: the 1.0 functions; no download (ABI 1.1) and
+ * no housekeeping (ABI 1.2). */
 #define STUB_PLUGIN_API(id)                                                                        \
   {                                                                                                \
     sizeof(pluton_plugin_api), PLUTON_PLUGIN_ABI_MAJOR, PLUTON_PLUGIN_ABI_MINOR, id, "Stub " id,   \
         "a deliberately broken test plugin", "0.0.1", stub_error_destroy, stub_config_schema_json, \
         stub_validate_config, stub_test_connection, stub_test_report_destroy, stub_upload_begin,   \
         stub_upload_write, stub_upload_finish, stub_upload_abort, stub_upload_destroy, NULL, NULL, \
-        NULL, NULL                                                                                 \
+        NULL, NULL, STUB_NO_HOUSEKEEPING                                                           \
   }
+
+/* The ABI 1.2 housekeeping functions, all absent. */
+#define STUB_NO_HOUSEKEEPING NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 
 #endif /* PLUTON_TESTS_BROKEN_PLUGINS_STUB_PLUGIN_H_ */

@@ -1,4 +1,4 @@
-#include "api/connection_test_reactor.h"
+#include "api/connection_test.h"
 
 #include <algorithm>
 
@@ -16,34 +16,18 @@ constexpr absl::Duration kMaxTimeout = absl::Seconds(120);
 
 }  // namespace
 
-ConnectionTestReactor::ConnectionTestReactor(StorageRegistry* registry,
-                                             const v1::TestConnectionRequest* request,
-                                             v1::TestConnectionResponse* response)
-    : registry_(registry), request_(request), response_(response) {
-  worker_ = std::thread([this] { Finish(ToGrpcStatus(Run())); });
-}
-
-void ConnectionTestReactor::OnCancel() { cancelled_.store(true); }
-
-void ConnectionTestReactor::OnDone() {
-  if (worker_.get_id() == std::this_thread::get_id()) {
-    worker_.detach();
-  } else {
-    worker_.join();
-  }
-  delete this;
-}
-
-absl::Status ConnectionTestReactor::Run() {
+absl::Status RunConnectionTest(StorageRegistry* registry, const v1::TestConnectionRequest& request,
+                               v1::TestConnectionResponse* response,
+                               const std::atomic<bool>* cancelled) {
   const absl::Time start = absl::Now();
   absl::StatusOr<ResolvedStorage> storage;
-  switch (request_->target_case()) {
+  switch (request.target_case()) {
     case v1::TestConnectionRequest::kStorage:
-      storage = registry_->Resolve(request_->storage());
+      storage = registry->Resolve(request.storage());
       break;
     case v1::TestConnectionRequest::kUnsaved:
-      storage = registry_->ResolveUnsaved(request_->unsaved().provider(),
-                                          ConfigFromProto(request_->unsaved().config()));
+      storage = registry->ResolveUnsaved(request.unsaved().provider(),
+                                         ConfigFromProto(request.unsaved().config()));
       break;
     case v1::TestConnectionRequest::TARGET_NOT_SET:
       return InvalidArgumentWithViolations(
@@ -52,17 +36,17 @@ absl::Status ConnectionTestReactor::Run() {
   RETURN_IF_ERROR(storage.status());
 
   TestConnectionOptions options;
-  options.bucket = request_->bucket();
-  options.read_only = request_->read_only();
-  options.cancelled = &cancelled_;
-  options.timeout = request_->has_timeout() ? FromProto(request_->timeout()) : kDefaultTimeout;
+  options.bucket = request.bucket();
+  options.read_only = request.read_only();
+  options.cancelled = cancelled;
+  options.timeout = request.has_timeout() ? FromProto(request.timeout()) : kDefaultTimeout;
   if (options.timeout <= absl::ZeroDuration()) options.timeout = kDefaultTimeout;
   options.timeout = std::min(options.timeout, kMaxTimeout);
 
   ASSIGN_OR_RETURN(TestConnectionReport report,
                    storage->provider->TestConnection(storage->config, options));
-  ToProto(report, response_);
-  ToProto(absl::Now() - start, response_->mutable_latency());
+  ToProto(report, response);
+  ToProto(absl::Now() - start, response->mutable_latency());
   LogInfo("test-connection", "provider=", storage->provider->id(),
           " storage=", storage->id.empty() ? "(unsaved)" : storage->id, " success=", report.success,
           report.success ? "" : " reason=", report.reason);

@@ -1,0 +1,93 @@
+#include "objects/lifecycle_calls.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+#include "objects/object_request_check.h"
+
+namespace pluton::storage {
+namespace {
+
+constexpr size_t kMaxRules = 1000;       // S3's limit per bucket
+constexpr size_t kMaxRuleIdBytes = 255;  // S3's limit
+
+void RulesToProto(const std::vector<LifecycleRuleSpec>& rules, v1::Lifecycle* out) {
+  for (const LifecycleRuleSpec& rule : rules) {
+    v1::LifecycleRule* r = out->add_rules();
+    r->set_id(rule.id);
+    r->set_prefix(rule.prefix);
+    r->set_enabled(rule.enabled);
+    r->set_expire_after_days(static_cast<int32_t>(rule.expire_after_days));
+    r->set_abort_incomplete_upload_after_days(
+        static_cast<int32_t>(rule.abort_incomplete_after_days));
+  }
+}
+
+std::vector<LifecycleRuleSpec> CheckRules(const v1::SetLifecycleRequest& request,
+                                          RequestCheck& check) {
+  std::vector<LifecycleRuleSpec> rules;
+  std::set<std::string> ids;
+  if (static_cast<size_t>(request.rules_size()) > kMaxRules) {
+    check.Add("rules", absl::StrCat("a bucket holds at most ", kMaxRules, " rules"));
+  }
+  for (int i = 0; i < request.rules_size(); ++i) {
+    const v1::LifecycleRule& in = request.rules(i);
+    const std::string at = absl::StrCat("rules[", i, "]");
+    if (in.id().empty() || in.id().size() > kMaxRuleIdBytes) {
+      check.Add(at + ".id", "give each rule an id of 1 to 255 characters");
+    } else if (!ids.insert(in.id()).second) {
+      check.Add(at + ".id", absl::StrCat("the id \"", in.id(), "\" is used by an earlier rule"));
+    }
+    check.NoNul(at + ".id", in.id());
+    check.NoNul(at + ".prefix", in.prefix());
+    if (in.expire_after_days() < 0) {
+      check.Add(at + ".expire_after_days", "use a number of days, or 0 for never");
+    }
+    if (in.abort_incomplete_upload_after_days() < 0) {
+      check.Add(at + ".abort_incomplete_upload_after_days", "use a number of days, or 0 for never");
+    }
+    if (in.expire_after_days() == 0 && in.abort_incomplete_upload_after_days() == 0) {
+      check.Add(at,
+                "a rule needs an action: set expire_after_days and/or "
+                "abort_incomplete_upload_after_days");
+    }
+    rules.push_back({in.id(), in.prefix(), in.enabled(),
+                     static_cast<uint32_t>(std::max(0, in.expire_after_days())),
+                     static_cast<uint32_t>(std::max(0, in.abort_incomplete_upload_after_days()))});
+  }
+  return rules;
+}
+
+}  // namespace
+
+absl::Status GetLifecycle(StorageRegistry* registry, const v1::GetLifecycleRequest& request,
+                          v1::Lifecycle* response, const std::atomic<bool>* cancelled) {
+  RETURN_IF_ERROR(RequestCheck(request.storage(), request.bucket()).Result("the request"));
+  ASSIGN_OR_RETURN(ResolvedStorage storage, registry->Resolve(request.storage()));
+  ASSIGN_OR_RETURN(std::vector<LifecycleRuleSpec> rules,
+                   storage.provider->GetLifecycle(storage.config, request.bucket(), cancelled));
+  RulesToProto(rules, response);
+  return absl::OkStatus();
+}
+
+absl::Status SetLifecycle(StorageRegistry* registry, const v1::SetLifecycleRequest& request,
+                          v1::Lifecycle* response, const std::atomic<bool>* cancelled) {
+  RequestCheck check(request.storage(), request.bucket());
+  std::vector<LifecycleRuleSpec> rules = CheckRules(request, check);
+  RETURN_IF_ERROR(check.Result("the lifecycle request"));
+  ASSIGN_OR_RETURN(ResolvedStorage storage, registry->Resolve(request.storage()));
+  RETURN_IF_ERROR(
+      storage.provider->SetLifecycle(storage.config, request.bucket(), rules, cancelled));
+  LogInfo("lifecycle", "set storage=", storage.id, " bucket=", request.bucket(),
+          " rules=", rules.size());
+  ASSIGN_OR_RETURN(std::vector<LifecycleRuleSpec> now,
+                   storage.provider->GetLifecycle(storage.config, request.bucket(), cancelled));
+  RulesToProto(now, response);
+  return absl::OkStatus();
+}
+
+}  // namespace pluton::storage
