@@ -3,9 +3,11 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
@@ -65,6 +67,23 @@ absl::StatusOr<Response> Unary(Call&& call) {
   grpc::Status status = call(&response);
   if (!status.ok()) return FromGrpcStatus(status);
   return response;
+}
+
+// Calls `fetch` for every page from request.page_token() on, handing each to `on_page`, until
+// a page has an empty next_page_token. Stops at the first error (of `fetch` or `on_page`).
+template <typename Request, typename Fetch, typename OnPage>
+absl::Status FollowPages(Request request, Fetch&& fetch, OnPage&& on_page) {
+  while (true) {
+    auto page = fetch(request);
+    if (!page.ok()) return page.status();
+    absl::Status handled = on_page(*page);
+    if (!handled.ok()) return handled;
+    if (page->next_page_token().empty()) return absl::OkStatus();
+    if (page->next_page_token() == request.page_token()) {
+      return absl::InternalError("the service returned the same page token twice");
+    }
+    request.set_page_token(page->next_page_token());
+  }
 }
 
 }  // namespace
@@ -141,20 +160,120 @@ absl::StatusOr<v1::TestConnectionResponse> StorageClient::TestConnection(
       [&](auto* response) { return stub_->TestConnection(&context, request, response); });
 }
 
+absl::StatusOr<v1::ListObjectsResponse> StorageClient::ListObjects(
+    const v1::ListObjectsRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::ListObjectsResponse>(
+      [&](auto* response) { return stub_->ListObjects(&context, request, response); });
+}
+
+absl::StatusOr<v1::ObjectInfo> StorageClient::StatObject(const v1::StatObjectRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::ObjectInfo>(
+      [&](auto* response) { return stub_->StatObject(&context, request, response); });
+}
+
+absl::StatusOr<v1::DeleteObjectResponse> StorageClient::DeleteObject(
+    const v1::DeleteObjectRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::DeleteObjectResponse>(
+      [&](auto* response) { return stub_->DeleteObject(&context, request, response); });
+}
+
+absl::StatusOr<v1::DeleteObjectsResponse> StorageClient::DeleteObjects(
+    const v1::DeleteObjectsRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::DeleteObjectsResponse>(
+      [&](auto* response) { return stub_->DeleteObjects(&context, request, response); });
+}
+
+absl::StatusOr<v1::ListIncompleteUploadsResponse> StorageClient::ListIncompleteUploads(
+    const v1::ListIncompleteUploadsRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::ListIncompleteUploadsResponse>(
+      [&](auto* response) { return stub_->ListIncompleteUploads(&context, request, response); });
+}
+
+absl::StatusOr<v1::CleanupIncompleteUploadsResponse> StorageClient::CleanupIncompleteUploads(
+    const v1::CleanupIncompleteUploadsRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::CleanupIncompleteUploadsResponse>(
+      [&](auto* response) { return stub_->CleanupIncompleteUploads(&context, request, response); });
+}
+
+absl::StatusOr<v1::Lifecycle> StorageClient::GetLifecycle(const v1::GetLifecycleRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::Lifecycle>(
+      [&](auto* response) { return stub_->GetLifecycle(&context, request, response); });
+}
+
+absl::StatusOr<v1::Lifecycle> StorageClient::SetLifecycle(const v1::SetLifecycleRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout);
+  return Unary<v1::Lifecycle>(
+      [&](auto* response) { return stub_->SetLifecycle(&context, request, response); });
+}
+
 absl::StatusOr<std::vector<v1::Storage>> StorageClient::ListAllStorages(
     v1::ListStoragesRequest request) {
   std::vector<v1::Storage> storages;
-  while (true) {
-    absl::StatusOr<v1::ListStoragesResponse> page = ListStorages(request);
-    if (!page.ok()) return page.status();
-    for (v1::Storage& storage : *page->mutable_storages()) storages.push_back(std::move(storage));
-    if (page->next_page_token().empty()) break;
-    if (page->next_page_token() == request.page_token()) {
-      return absl::InternalError("the service returned the same page token twice");
-    }
-    request.set_page_token(page->next_page_token());
-  }
+  absl::Status listed = FollowPages(
+      std::move(request), [this](const v1::ListStoragesRequest& r) { return ListStorages(r); },
+      [&storages](v1::ListStoragesResponse& page) {
+        for (v1::Storage& storage : *page.mutable_storages()) {
+          storages.push_back(std::move(storage));
+        }
+        return absl::OkStatus();
+      });
+  if (!listed.ok()) return listed;
   return storages;
+}
+
+absl::Status StorageClient::ForEachObjectPage(v1::ListObjectsRequest request,
+                                              const ObjectPageHandler& on_page) {
+  return FollowPages(
+      std::move(request), [this](const v1::ListObjectsRequest& r) { return ListObjects(r); },
+      [&on_page](const v1::ListObjectsResponse& page) { return on_page(page); });
+}
+
+absl::Status StorageClient::ForEachIncompleteUploadPage(
+    v1::ListIncompleteUploadsRequest request, const IncompleteUploadPageHandler& on_page) {
+  return FollowPages(
+      std::move(request),
+      [this](const v1::ListIncompleteUploadsRequest& r) { return ListIncompleteUploads(r); },
+      [&on_page](const v1::ListIncompleteUploadsResponse& page) { return on_page(page); });
+}
+
+absl::Status StorageClient::DeleteObjectsInBatches(const std::string& storage,
+                                                   const std::string& bucket,
+                                                   const std::vector<std::string>& keys,
+                                                   const DeleteBatchHandler& on_batch,
+                                                   size_t* attempted_out) {
+  size_t attempted = 0;
+  if (attempted_out != nullptr) *attempted_out = 0;
+  std::vector<std::string> batch;
+  while (attempted < keys.size()) {
+    const size_t end = std::min(keys.size(), attempted + kMaxDeleteObjectsKeys);
+    batch.assign(keys.begin() + static_cast<std::ptrdiff_t>(attempted),
+                 keys.begin() + static_cast<std::ptrdiff_t>(end));
+    v1::DeleteObjectsRequest request;
+    request.set_storage(storage);
+    request.set_bucket(bucket);
+    for (const std::string& key : batch) request.add_keys(key);
+    absl::StatusOr<v1::DeleteObjectsResponse> response = DeleteObjects(request);
+    if (!response.ok()) return response.status();
+    attempted = end;
+    if (attempted_out != nullptr) *attempted_out = attempted;
+    if (on_batch) on_batch(batch, *response);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::UploadResponse> StorageClient::Upload(const v1::UploadHeader& header,

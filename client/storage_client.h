@@ -92,6 +92,21 @@ struct DownloadOptions {
 // Receives a download's data, in order. An error cancels the download and is returned.
 using DownloadSink = std::function<absl::Status(absl::string_view data)>;
 
+// Most keys one DeleteObjects call accepts.
+inline constexpr size_t kMaxDeleteObjectsKeys = 1000;
+
+// Receives one page of a listing. The page may be empty while more follow. Returning an
+// error stops the listing; the error is returned to the caller.
+using ObjectPageHandler = std::function<absl::Status(const v1::ListObjectsResponse& page)>;
+using IncompleteUploadPageHandler =
+    std::function<absl::Status(const v1::ListIncompleteUploadsResponse& page)>;
+
+// Receives the outcome of one DeleteObjects batch: the keys sent (in order, at most
+// kMaxDeleteObjectsKeys) and the service's response (the keys that could not be deleted are
+// in response.failures(); the others were deleted or already absent).
+using DeleteBatchHandler = std::function<void(const std::vector<std::string>& keys,
+                                              const v1::DeleteObjectsResponse& response)>;
+
 class StorageClient {
  public:
   // Connects to `target` ("host:port" or any gRPC target URI); insecure unless
@@ -114,9 +129,40 @@ class StorageClient {
   absl::StatusOr<v1::TestConnectionResponse> TestConnection(
       const v1::TestConnectionRequest& request);
 
+  // Objects and incomplete uploads (see the proto for each RPC's contract).
+  absl::StatusOr<v1::ListObjectsResponse> ListObjects(const v1::ListObjectsRequest& request);
+  absl::StatusOr<v1::ObjectInfo> StatObject(const v1::StatObjectRequest& request);
+  absl::StatusOr<v1::DeleteObjectResponse> DeleteObject(const v1::DeleteObjectRequest& request);
+  absl::StatusOr<v1::DeleteObjectsResponse> DeleteObjects(const v1::DeleteObjectsRequest& request);
+  absl::StatusOr<v1::ListIncompleteUploadsResponse> ListIncompleteUploads(
+      const v1::ListIncompleteUploadsRequest& request);
+  absl::StatusOr<v1::CleanupIncompleteUploadsResponse> CleanupIncompleteUploads(
+      const v1::CleanupIncompleteUploadsRequest& request);
+  absl::StatusOr<v1::Lifecycle> GetLifecycle(const v1::GetLifecycleRequest& request);
+  absl::StatusOr<v1::Lifecycle> SetLifecycle(const v1::SetLifecycleRequest& request);
+
   // Follows next_page_token from `request` (its page_token is the starting point) until the
   // last page and returns every storage in order. Each page is a separate call.
   absl::StatusOr<std::vector<v1::Storage>> ListAllStorages(v1::ListStoragesRequest request = {});
+
+  // Calls `on_page` with every page of the listing, in order, starting at request.page_token
+  // and ending only at an empty next_page_token (short and empty pages do not end it). Each
+  // page is a separate call with the unary timeout; only one page is held at a time. Returns
+  // the first error of a call or of `on_page`; a service that repeats a page token is an
+  // INTERNAL error (it would loop forever).
+  absl::Status ForEachObjectPage(v1::ListObjectsRequest request, const ObjectPageHandler& on_page);
+  absl::Status ForEachIncompleteUploadPage(v1::ListIncompleteUploadsRequest request,
+                                           const IncompleteUploadPageHandler& on_page);
+
+  // Deletes `keys` of one bucket with as few DeleteObjects calls as possible: consecutive
+  // batches of at most kMaxDeleteObjectsKeys keys, in order, each reported to `on_batch` (may
+  // be null). Per-key failures do not stop it. A failed call does: its error is returned and
+  // the keys of that batch and of the later ones were not attempted (`attempted_out`, may be
+  // null, receives how many keys were, i.e. sent in batches that succeeded).
+  absl::Status DeleteObjectsInBatches(const std::string& storage, const std::string& bucket,
+                                      const std::vector<std::string>& keys,
+                                      const DeleteBatchHandler& on_batch,
+                                      size_t* attempted_out = nullptr);
 
   // Streams `source` as one object: the header (sent exactly as given; leave expected_size
   // unset when the size is unknown), then the data, then the trailer.

@@ -1,6 +1,7 @@
 #include "client/cli/arg_parser.h"
 
 #include <algorithm>
+#include <cstddef>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -24,6 +25,12 @@ ArgParser& ArgParser::AddPositional(const std::string& name, const std::string& 
   return *this;
 }
 
+ArgParser& ArgParser::AddPositionalList(const std::string& name, const std::string& help,
+                                        bool required) {
+  positional_list_spec_ = PositionalSpec{name, help, required};
+  return *this;
+}
+
 ArgParser& ArgParser::StopAtFirstPositional() {
   stop_at_first_positional_ = true;
   return *this;
@@ -40,6 +47,7 @@ absl::Status ArgParser::Parse(const std::vector<std::string>& args) {
   help_ = false;
   values_.clear();
   positionals_.clear();
+  positional_list_.clear();
   rest_.clear();
 
   std::vector<std::string> positional_args;
@@ -98,7 +106,7 @@ absl::Status ArgParser::Parse(const std::vector<std::string>& args) {
     values.push_back(args[++i]);
   }
 
-  if (positional_args.size() > positional_specs_.size()) {
+  if (positional_args.size() > positional_specs_.size() && !positional_list_spec_) {
     return absl::InvalidArgumentError(
         absl::StrCat("unexpected argument '", positional_args[positional_specs_.size()], "'"));
   }
@@ -108,6 +116,15 @@ absl::Status ArgParser::Parse(const std::vector<std::string>& args) {
       positionals_[spec.name] = positional_args[i];
     } else if (spec.required) {
       return absl::InvalidArgumentError(absl::StrCat("missing ", spec.name));
+    }
+  }
+  if (positional_list_spec_) {
+    if (positional_args.size() > positional_specs_.size()) {
+      positional_list_.assign(
+          positional_args.begin() + static_cast<std::ptrdiff_t>(positional_specs_.size()),
+          positional_args.end());
+    } else if (positional_list_spec_->required) {
+      return absl::InvalidArgumentError(absl::StrCat("missing ", positional_list_spec_->name));
     }
   }
   return absl::OkStatus();
@@ -140,6 +157,11 @@ std::string ArgParser::HelpText() const {
   std::vector<std::pair<std::string, std::string>> rows;
   for (const PositionalSpec& spec : positional_specs_) {
     rows.emplace_back(spec.name,
+                      spec.required ? spec.help : absl::StrCat(spec.help, " (optional)"));
+  }
+  if (positional_list_spec_) {
+    const PositionalSpec& spec = *positional_list_spec_;
+    rows.emplace_back(absl::StrCat(spec.name, "..."),
                       spec.required ? spec.help : absl::StrCat(spec.help, " (optional)"));
   }
   for (const Spec& spec : specs_) {

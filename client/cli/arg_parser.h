@@ -9,8 +9,9 @@
 //   std::string name = *parser.Positional("NAME");
 //
 // Understands `--flag value`, `--flag=value`, switches (`--flag`), repeated options,
-// positionals (required or optional, in declaration order), `--` (everything after it is
-// positional), `-` (a positional: stdin) and `--help`/`-h`, which stops parsing.
+// positionals (required or optional, in declaration order), a last positional list
+// ("KEY..."), `--` (everything after it is positional), `-` (a positional: stdin) and
+// `--help`/`-h`, which stops parsing.
 //
 // Thread safety: not thread-safe.
 #ifndef PLUTON_CLIENT_CLI_ARG_PARSER_H_
@@ -35,6 +36,10 @@ class ArgParser {
   ArgParser& AddSwitch(const std::string& name, const std::string& help);
   // The next positional argument. Optional positionals must come after the required ones.
   ArgParser& AddPositional(const std::string& name, const std::string& help, bool required = true);
+  // The positional arguments left after the single ones, shown as "NAME...". Declare it
+  // last, once; `required` means at least one.
+  ArgParser& AddPositionalList(const std::string& name, const std::string& help,
+                               bool required = true);
   // Parsing stops at the first argument that is not an option: it and everything after it
   // land in rest() (for a command name followed by the command's own arguments).
   ArgParser& StopAtFirstPositional();
@@ -54,6 +59,8 @@ class ArgParser {
   const std::vector<std::string>& GetAll(absl::string_view name) const;
   // The positional's value, if given.
   std::optional<std::string> Positional(absl::string_view name) const;
+  // The positional list's values, in order; empty if none were given.
+  const std::vector<std::string>& PositionalList() const { return positional_list_; }
   // With StopAtFirstPositional: the first positional argument and everything after it.
   const std::vector<std::string>& rest() const { return rest_; }
 
@@ -77,11 +84,13 @@ class ArgParser {
 
   std::vector<Spec> specs_;
   std::vector<PositionalSpec> positional_specs_;
+  std::optional<PositionalSpec> positional_list_spec_;
   bool stop_at_first_positional_ = false;
 
   bool help_ = false;
   std::map<std::string, std::vector<std::string>, std::less<>> values_;  // switches: {""}
   std::map<std::string, std::string, std::less<>> positionals_;
+  std::vector<std::string> positional_list_;
   std::vector<std::string> rest_;
 };
 

@@ -17,8 +17,9 @@ constexpr char kProgram[] = "pluton-storage";
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command>* const kCommands = new std::vector<Command>{
-      ProvidersCommand(), AddCommand(),  ListCommand(),   GetCommand(),      UpdateCommand(),
-      DeleteCommand(),    TestCommand(), UploadCommand(), DownloadCommand(),
+      ProvidersCommand(), AddCommand(),  ListCommand(),    GetCommand(),       UpdateCommand(),
+      DeleteCommand(),    TestCommand(), UploadCommand(),  DownloadCommand(),  LsCommand(),
+      StatCommand(),      RmCommand(),   CleanupCommand(), LifecycleCommand(),
   };
   return *kCommands;
 }
@@ -37,8 +38,8 @@ std::string TopUsageLine() {
 
 std::string TopHelp() {
   std::string out = absl::StrCat(TopUsageLine(), "\n",
-                                 "Manages Pluton storage destinations, uploads objects to "
-                                 "them and downloads them back.\n\ncommands:\n");
+                                 "Manages Pluton storage destinations and the objects stored "
+                                 "in them.\n\ncommands:\n");
   std::vector<std::vector<std::string>> rows;
   for (const Command& command : Commands()) rows.push_back({"  " + command.name, command.summary});
   rows.push_back({"  help", "Show the help of a command"});
@@ -46,6 +47,8 @@ std::string TopHelp() {
   ArgParser globals;
   AddGlobalOptions(globals);
   absl::StrAppend(&out, "\nglobal options (before or after the command):\n", globals.HelpText(),
+                  "\nexit status: 0 success, 1 failure, 2 usage error, 3 connection test failed,\n"
+                  "4 stat: no such object.\n",
                   "\nRun '", kProgram, " <command> --help' for a command's arguments.\n");
   return out;
 }

@@ -7,8 +7,9 @@
 //   };
 //   int exit_code = RunCli({"--json", "list"}, env);
 //
-// Exit codes: 0 success, 1 the operation failed (RPC error, unreadable input mid-way),
-// 2 usage error, 3 connection test ran and failed.
+// Exit codes: 0 success, 1 the operation failed (RPC error, unreadable input mid-way, a key
+// that could not be deleted), 2 usage error, 3 connection test ran and failed, 4 `stat`: the
+// object does not exist (NOT_FOUND, reason OBJECT_NOT_FOUND; the storage and bucket do).
 //
 // Thread safety: RunCli may run concurrently with different environments.
 #ifndef PLUTON_CLIENT_CLI_CLI_H_
@@ -30,6 +31,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitTestFailed = 3;
+inline constexpr int kExitNotFound = 4;
 
 inline constexpr char kDefaultServer[] = "localhost:50051";
 inline constexpr char kServerEnvVar[] = "PLUTON_STORAGE_SERVER";

@@ -1,11 +1,6 @@
 // pluton-storage download STORAGE BUCKET KEY [FILE|-] [--offset N] [--length N] [--resume]
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <optional>
+#include <ostream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -13,64 +8,24 @@
 #include "absl/time/clock.h"
 #include "client/cli/command.h"
 #include "client/cli/config_input.h"
+#include "client/cli/download_file.h"
 #include "client/cli/progress.h"
 #include "client/cli/render.h"
 
 namespace pluton::storage::client {
 namespace {
 
-// Where the data goes: a file (appended to with --resume) or standard output.
-class Output {
- public:
-  ~Output() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  // Opens `path` for writing; appends when `append`, else truncates. Sets *size to the
-  // file's size after opening (the resume point).
-  absl::Status OpenFile(const std::string& path, bool append, int64_t* size) {
-    const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
-    fd_ = ::open(path.c_str(), flags, 0644);
-    if (fd_ < 0) return absl::ErrnoToStatus(errno, absl::StrCat("cannot open ", path));
-    struct stat st;
-    if (::fstat(fd_, &st) != 0) return absl::ErrnoToStatus(errno, absl::StrCat("stat ", path));
-    *size = static_cast<int64_t>(st.st_size);
-    path_ = path;
-    return absl::OkStatus();
-  }
-  void UseStream(std::ostream* stream) { stream_ = stream; }
+// Writes `data` to standard output.
+absl::Status WriteToStream(std::ostream& stream, absl::string_view data) {
+  stream.write(data.data(), static_cast<std::streamsize>(data.size()));
+  if (!stream) return absl::DataLossError("cannot write to standard output");
+  return absl::OkStatus();
+}
 
-  absl::Status Write(absl::string_view data) {
-    if (stream_ != nullptr) {
-      stream_->write(data.data(), static_cast<std::streamsize>(data.size()));
-      if (!*stream_) return absl::DataLossError("cannot write to standard output");
-      return absl::OkStatus();
-    }
-    while (!data.empty()) {
-      const ssize_t n = ::write(fd_, data.data(), data.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return absl::ErrnoToStatus(errno, absl::StrCat("cannot write ", path_));
-      data.remove_prefix(static_cast<size_t>(n));
-    }
-    return absl::OkStatus();
-  }
-  absl::Status Close() {
-    if (stream_ != nullptr) {
-      stream_->flush();
-      return *stream_ ? absl::OkStatus() : absl::DataLossError("cannot write to standard output");
-    }
-    const int fd = fd_;
-    fd_ = -1;
-    if (fd >= 0 && ::close(fd) != 0) {
-      return absl::ErrnoToStatus(errno, absl::StrCat("cannot close ", path_));
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  int fd_ = -1;
-  std::string path_;
-  std::ostream* stream_ = nullptr;
-};
+absl::Status FlushStream(std::ostream& stream) {
+  if (!stream.flush()) return absl::DataLossError("cannot write to standard output");
+  return absl::OkStatus();
+}
 
 std::string FormatDownloadResult(const v1::DownloadInfo& info, const std::string& key,
                                  const std::string& file, absl::Duration elapsed) {
@@ -116,15 +71,26 @@ int RunDownload(CommandContext& ctx, const ArgParser& args) {
   }
   if (resume && file == "-") return ctx.UsageError("--resume needs a FILE to append to");
 
-  Output output;
-  if (file == "-") {
-    output.UseStream(&ctx.out());
-  } else {
-    int64_t size = 0;
-    absl::Status opened = output.OpenFile(file, resume, &size);
+  const bool to_stdout = file == "-";
+  DownloadFile target;
+  if (!to_stdout) {
+    absl::Status opened = target.Open(file, /*append=*/resume);
     if (!opened.ok()) return ctx.InputError(opened);
-    if (resume) request.set_offset(size);
+    if (resume) request.set_offset(target.initial_size());
   }
+  // A failed download to a file this run created leaves nothing behind, unless --resume asked
+  // to keep partial data (and there is some); a file that existed keeps what was written.
+  auto fail = [&](const absl::Status& status, bool local_input_error) {
+    const bool keep = resume && target.bytes_written() > 0;
+    const bool removed = !keep && target.DiscardIfCreated();
+    if (!to_stdout && !removed && status.code() == absl::StatusCode::kDataLoss) {
+      ctx.err() << "warning: " << file
+                << " holds data that failed verification; delete it before downloading again\n";
+    }
+    int code = local_input_error ? ctx.InputError(status) : ctx.Failure(status);
+    if (removed) ctx.err() << "removed the incomplete " << file << "\n";
+    return code;
+  };
 
   DownloadOptions options;
   if (ctx.global().timeout) options.timeout = *ctx.global().timeout;
@@ -135,18 +101,16 @@ int RunDownload(CommandContext& ctx, const ArgParser& args) {
   }
   const absl::Time start = absl::Now();
   absl::StatusOr<v1::DownloadInfo> info = ctx.client().Download(
-      request, [&output](absl::string_view data) { return output.Write(data); }, options);
+      request,
+      [&](absl::string_view data) {
+        return to_stdout ? WriteToStream(ctx.out(), data) : target.Write(data);
+      },
+      options);
   const absl::Duration elapsed = absl::Now() - start;
   if (bar) bar->Finish();
-  absl::Status closed = output.Close();
-  if (!info.ok()) {
-    if (info.status().code() == absl::StatusCode::kDataLoss && file != "-") {
-      ctx.err() << "warning: " << file
-                << " holds data that failed verification; delete it before downloading again\n";
-    }
-    return ctx.Failure(info.status());
-  }
-  if (!closed.ok()) return ctx.InputError(closed);
+  if (!info.ok()) return fail(info.status(), /*local_input_error=*/false);
+  absl::Status closed = to_stdout ? FlushStream(ctx.out()) : target.Close();
+  if (!closed.ok()) return fail(closed, /*local_input_error=*/true);
   if (ctx.json()) {
     // With "-" the data went to standard output: the summary must not be mixed into it.
     if (file == "-") return kExitOk;
@@ -169,7 +133,12 @@ Command DownloadCommand() {
       "stderr). --resume appends to an existing partial FILE from its current size, so an\n"
       "interrupted restore continues where it stopped. Sizes take K, M, G suffixes. A full\n"
       "download is checked against the checksum stored with the object; a mismatch fails with\n"
-      "DATA_LOSS (exit 1). On a terminal a progress line is drawn on stderr.";
+      "DATA_LOSS (exit 1). On a terminal a progress line is drawn on stderr.\n"
+      "\n"
+      "The data is written straight into FILE. If the download fails and FILE did not exist\n"
+      "before, FILE is removed: nothing partial is left behind. If FILE existed, or --resume\n"
+      "was given and data arrived, what was written is kept so that --resume can continue\n"
+      "it: give --resume from the first attempt to keep a large restore resumable.";
   command.declare = [](ArgParser& parser) {
     parser.AddPositional("STORAGE", "the storage's id or name")
         .AddPositional("BUCKET", "bucket or container")

@@ -87,6 +87,11 @@ Command DeleteCommand();
 Command TestCommand();
 Command UploadCommand();
 Command DownloadCommand();
+Command LsCommand();
+Command StatCommand();
+Command RmCommand();
+Command CleanupCommand();
+Command LifecycleCommand();
 
 }  // namespace pluton::storage::client
 

@@ -26,6 +26,21 @@ bool IsSet(const google::protobuf::Timestamp& t) { return t.seconds() != 0 || t.
 
 std::string HexOrDash(const std::string& s) { return s.empty() ? "-" : s; }
 
+// The proto3 JSON mapping with every field printed, newline-terminated.
+absl::StatusOr<std::string> PrintJson(const google::protobuf::Message& message,
+                                      bool add_whitespace) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = add_whitespace;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) {
+    return absl::InternalError(absl::StrCat("cannot print JSON: ", status.ToString()));
+  }
+  if (json.empty() || json.back() != '\n') json.push_back('\n');
+  return json;
+}
+
 }  // namespace
 
 std::string FormatBytes(int64_t bytes) {
@@ -268,15 +283,11 @@ bool IsUtf8Locale(const std::function<std::optional<std::string>(const std::stri
 }
 
 absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!status.ok())
-    return absl::InternalError(absl::StrCat("cannot print JSON: ", status.ToString()));
-  if (json.empty() || json.back() != '\n') json.push_back('\n');
-  return json;
+  return PrintJson(message, /*add_whitespace=*/true);
+}
+
+absl::StatusOr<std::string> ToJsonLine(const google::protobuf::Message& message) {
+  return PrintJson(message, /*add_whitespace=*/false);
 }
 
 }  // namespace pluton::storage::client

@@ -73,6 +73,8 @@ bool IsUtf8Locale(const std::function<std::optional<std::string>(const std::stri
 
 // The message as indented JSON (proto3 JSON mapping, all fields printed), newline-terminated.
 absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);
+// The same on one line without spaces, newline-terminated: one record of JSON Lines output.
+absl::StatusOr<std::string> ToJsonLine(const google::protobuf::Message& message);
 
 }  // namespace pluton::storage::client
 

@@ -7,6 +7,7 @@ namespace pluton::storage::client {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 ArgParser AddLikeParser() {
@@ -106,6 +107,26 @@ TEST(ArgParserTest, HelpTextListsPositionalsThenOptionsAligned) {
             "  --provider ID    provider id\n"
             "  --set KEY=VALUE  a value (repeatable)\n"
             "  --validate-only  check only\n");
+}
+
+TEST(ArgParserTest, PositionalListTakesTheRest) {
+  ArgParser parser;
+  parser.AddPositional("STORAGE", "storage")
+      .AddPositionalList("KEY", "keys")
+      .AddSwitch("stdin", "stdin");
+  ASSERT_TRUE(parser.Parse({"s", "a", "--stdin", "b", "--", "--c"}).ok());
+  EXPECT_EQ(parser.Positional("STORAGE"), "s");
+  EXPECT_THAT(parser.PositionalList(), ElementsAre("a", "b", "--c"));
+  EXPECT_TRUE(parser.Has("stdin"));
+  EXPECT_EQ(parser.Parse({"s"}).message(), "missing KEY");
+  EXPECT_THAT(parser.HelpText(), HasSubstr("  KEY...   keys\n"));
+
+  ArgParser optional;
+  optional.AddPositional("STORAGE", "storage").AddPositionalList("KEY", "keys", false);
+  ASSERT_TRUE(optional.Parse({"s", "x"}).ok());
+  ASSERT_TRUE(optional.Parse({"s"}).ok());
+  EXPECT_TRUE(optional.PositionalList().empty()) << "reset by Parse";
+  EXPECT_THAT(optional.HelpText(), HasSubstr("  KEY...   keys (optional)\n"));
 }
 
 }  // namespace

@@ -9,60 +9,16 @@
 #include <map>
 #include <sstream>
 
-#include "fake_storage_service.h"
+#include "cli_fixture.h"
 
 namespace pluton::storage::client {
 namespace {
 
 using ::testing::ElementsAre;
-using testing::FakeServer;
 using ::testing::HasSubstr;
 using ::testing::Pair;
 using ::testing::StartsWith;
 using ::testing::UnorderedElementsAre;
-
-class CliTest : public ::testing::Test {
- protected:
-  CliTest() {
-    env_.out = &out_;
-    env_.err = &err_;
-    env_.input.getenv = [this](const std::string& name) -> std::optional<std::string> {
-      auto it = vars_.find(name);
-      if (it == vars_.end()) return std::nullopt;
-      return it->second;
-    };
-    env_.input.read_file = [this](const std::string& path) -> absl::StatusOr<std::string> {
-      auto it = files_.find(path);
-      if (it == files_.end()) return absl::NotFoundError("cannot read " + path);
-      return it->second;
-    };
-    env_.open_stdin = [this]() -> std::unique_ptr<ByteSource> {
-      return std::make_unique<MemoryByteSource>(stdin_);
-    };
-    env_.make_client = [this](const std::string& target, const ClientOptions& options) {
-      targets_.push_back(target);
-      timeouts_.push_back(options.timeout);
-      return std::make_unique<StorageClient>(server_.channel(), options);
-    };
-  }
-
-  int Run(std::vector<std::string> args) {
-    out_.str("");
-    err_.str("");
-    return RunCli(args, env_);
-  }
-  std::string out() const { return out_.str(); }
-  std::string err() const { return err_.str(); }
-  testing::FakeStorageService& service() { return server_.service(); }
-
-  FakeServer server_;
-  std::ostringstream out_, err_;
-  std::map<std::string, std::string> vars_, files_;
-  std::string stdin_;
-  std::vector<std::string> targets_;
-  std::vector<absl::Duration> timeouts_;
-  CliEnvironment env_;
-};
 
 const char kTopUsage[] =
     "usage: pluton-storage [--server HOST:PORT] [--timeout SECONDS] [--json] <command> [args]\n";
@@ -86,8 +42,7 @@ TEST_F(CliTest, TopHelpListsEveryCommand) {
   EXPECT_EQ(out(),
             std::string(kTopUsage) +
                 "\n"
-                "Manages Pluton storage destinations, uploads objects to them and downloads "
-                "them back.\n"
+                "Manages Pluton storage destinations and the objects stored in them.\n"
                 "\n"
                 "commands:\n"
                 "  providers  List the provider plugins and their configuration fields\n"
@@ -100,6 +55,12 @@ TEST_F(CliTest, TopHelpListsEveryCommand) {
                 "  upload     Upload a file or standard input as one object\n"
                 "  download   Download an object, or a byte range of it, to a file or standard "
                 "output\n"
+                "  ls         List the objects of a bucket, under a prefix\n"
+                "  stat       Show one object: size, time, ETag, MD5, storage class, type, "
+                "metadata\n"
+                "  rm         Delete objects\n"
+                "  cleanup    Abort incomplete multipart uploads, or list them\n"
+                "  lifecycle  Show, replace or remove a bucket's lifecycle rules\n"
                 "  help       Show the help of a command\n"
                 "\n"
                 "global options (before or after the command):\n"
@@ -108,6 +69,9 @@ TEST_F(CliTest, TopHelpListsEveryCommand) {
                 "  --timeout SECONDS   deadline of each call (default 30; a transfer has none "
                 "unless given)\n"
                 "  --json              print responses as JSON\n"
+                "\n"
+                "exit status: 0 success, 1 failure, 2 usage error, 3 connection test failed,\n"
+                "4 stat: no such object.\n"
                 "\n"
                 "Run 'pluton-storage <command> --help' for a command's arguments.\n");
   EXPECT_EQ(Run({"help"}), kExitOk);
@@ -131,7 +95,8 @@ TEST_F(CliTest, CommandHelp) {
   std::string help = out();
   EXPECT_EQ(Run({"help", "get"}), kExitOk);
   EXPECT_EQ(out(), help);
-  for (const char* command : {"providers", "add", "list", "update", "delete", "test", "upload"}) {
+  for (const char* command : {"providers", "add", "list", "update", "delete", "test", "upload",
+                              "download", "ls", "stat", "rm", "cleanup", "lifecycle"}) {
     EXPECT_EQ(Run({command, "--help"}), kExitOk) << command;
     EXPECT_THAT(out(), StartsWith(std::string("usage: pluton-storage ") + command)) << command;
   }

@@ -1,23 +1,21 @@
 // FakeStorageService: an in-process StorageService for the client's tests. It records what
 // the client sent and answers from canned data; errors carry google.rpc details the way the
-// real service encodes them.
+// real service encodes them. The object RPCs (listing, stat, deletion, incomplete uploads,
+// lifecycle, download) are served by `objects` (fake_objects.h).
 #ifndef PLUTON_TESTS_CLIENT_FAKE_STORAGE_SERVICE_H_
 #define PLUTON_TESTS_CLIENT_FAKE_STORAGE_SERVICE_H_
-
-#include <openssl/evp.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
+#include "fake_objects.h"
+#include "fake_wire.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "pluton/storage/v1/storage_service.grpc.pb.h"
@@ -25,38 +23,6 @@
 namespace pluton::storage::client::testing {
 
 namespace v1 = ::pluton::storage::v1;
-
-// A grpc::Status with a google.rpc.Status carrying ErrorInfo(reason) and BadRequest.
-inline grpc::Status RichGrpcStatus(
-    grpc::StatusCode code, const std::string& message, const std::string& reason,
-    const std::vector<std::pair<std::string, std::string>>& violations = {}) {
-  google::rpc::Status wire;
-  wire.set_code(code);
-  wire.set_message(message);
-  if (!reason.empty()) {
-    google::rpc::ErrorInfo info;
-    info.set_reason(reason);
-    info.set_domain("storage.pluton.dev");
-    wire.add_details()->PackFrom(info);
-  }
-  if (!violations.empty()) {
-    google::rpc::BadRequest bad_request;
-    for (const auto& [field, description] : violations) {
-      auto* v = bad_request.add_field_violations();
-      v->set_field(field);
-      v->set_description(description);
-    }
-    wire.add_details()->PackFrom(bad_request);
-  }
-  return grpc::Status(code, message, wire.SerializeAsString());
-}
-
-inline std::string Md5Hex(const std::string& data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), out, &size, EVP_md5(), nullptr);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(out), size));
-}
 
 class FakeStorageService final : public v1::StorageService::Service {
  public:
@@ -73,6 +39,7 @@ class FakeStorageService final : public v1::StorageService::Service {
   };
 
   // --- knobs -------------------------------------------------------------------------------
+  FakeObjects objects;                   // the object RPCs' bucket, knobs and records
   int storage_count = 0;                 // ListStorages serves stg_00.. in pages
   int64_t fail_upload_after_bytes = -1;  // >= 0: fail with INVALID_ARGUMENT after this many
   bool test_connection_succeeds = true;
@@ -279,6 +246,45 @@ class FakeStorageService final : public v1::StorageService::Service {
     last_upload_ = std::move(record);
     ++uploads_done_;
     return result;
+  }
+
+  grpc::Status ListObjects(grpc::ServerContext*, const v1::ListObjectsRequest* request,
+                           v1::ListObjectsResponse* response) override {
+    return objects.ListObjects(*request, response);
+  }
+  grpc::Status StatObject(grpc::ServerContext*, const v1::StatObjectRequest* request,
+                          v1::ObjectInfo* response) override {
+    return objects.StatObject(*request, response);
+  }
+  grpc::Status DeleteObject(grpc::ServerContext*, const v1::DeleteObjectRequest* request,
+                            v1::DeleteObjectResponse*) override {
+    return objects.DeleteObject(*request);
+  }
+  grpc::Status DeleteObjects(grpc::ServerContext*, const v1::DeleteObjectsRequest* request,
+                             v1::DeleteObjectsResponse* response) override {
+    return objects.DeleteObjects(*request, response);
+  }
+  grpc::Status ListIncompleteUploads(grpc::ServerContext*,
+                                     const v1::ListIncompleteUploadsRequest* request,
+                                     v1::ListIncompleteUploadsResponse* response) override {
+    return objects.ListIncompleteUploads(*request, response);
+  }
+  grpc::Status CleanupIncompleteUploads(grpc::ServerContext*,
+                                        const v1::CleanupIncompleteUploadsRequest* request,
+                                        v1::CleanupIncompleteUploadsResponse* response) override {
+    return objects.CleanupIncompleteUploads(*request, response);
+  }
+  grpc::Status GetLifecycle(grpc::ServerContext*, const v1::GetLifecycleRequest* request,
+                            v1::Lifecycle* response) override {
+    return objects.GetLifecycle(*request, response);
+  }
+  grpc::Status SetLifecycle(grpc::ServerContext*, const v1::SetLifecycleRequest* request,
+                            v1::Lifecycle* response) override {
+    return objects.SetLifecycle(*request, response);
+  }
+  grpc::Status Download(grpc::ServerContext* context, const v1::DownloadRequest* request,
+                        grpc::ServerWriter<v1::DownloadResponse>* writer) override {
+    return objects.Download(context, *request, writer);
   }
 
  private:
