@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -112,11 +111,17 @@ pluton_error* LocalDownload::Open(const pluton_config* config, const pluton_down
   }
   download->position_ = params->offset;
   download->end_ = params->offset + length;
-  download->has_md5_ = ::fgetxattr(fd, kMd5Xattr, download->md5_, sizeof(download->md5_)) ==
-                       static_cast<ssize_t>(sizeof(download->md5_));
+  const std::string md5 = ReadStoredMd5(fd);
+  download->has_md5_ = md5.size() == sizeof(download->md5_);
+  if (download->has_md5_) {
+    std::copy(md5.begin(), md5.end(), download->md5_);
+    download->etag_ = HexOf(md5);
+  }
 
   info->object_size = size;
-  if (PLUTON_SDK_HAS_FIELD(info, pluton_download_info, etag)) info->etag = "";
+  if (PLUTON_SDK_HAS_FIELD(info, pluton_download_info, etag)) {
+    info->etag = download->etag_.c_str();
+  }
   if (PLUTON_SDK_HAS_FIELD(info, pluton_download_info, stored_md5)) {
     info->stored_md5 = download->has_md5_ ? download->md5_ : nullptr;
   }

@@ -4,7 +4,8 @@
 // inside root cannot redirect a read outside it), opens the key's regular file read-only and
 // checks the range against its size. Read is a pread loop over that one descriptor: nothing
 // is buffered beyond the caller's buffer. The MD5 stored by the upload (kMd5Xattr) is
-// reported when present.
+// reported when present, and then the ETag is its lowercase hex (as in listings and stat);
+// without it the ETag is "".
 //
 // Thread safety: one LocalDownload is used by one thread at a time (ABI rule); different
 // downloads are independent.
@@ -18,12 +19,10 @@
 #include "local_config.h"
 #include "local_fs.h"
 #include "local_paths.h"
+#include "local_xattr.h"
 #include "pluton/storage_plugin.h"
 
 namespace pluton::local_provider {
-
-// The extended attribute holding an object's MD5 (16 raw bytes).
-inline constexpr char kMd5Xattr[] = "user.pluton.md5";
 
 class LocalDownload {
  public:
@@ -51,6 +50,7 @@ class LocalDownload {
   uint64_t end_ = 0;       // one past the last byte of the range
   uint8_t md5_[16] = {};
   bool has_md5_ = false;
+  std::string etag_;  // hex of md5_ when has_md5_, else ""; lives as long as the download
 };
 
 }  // namespace pluton::local_provider

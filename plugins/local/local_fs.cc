@@ -82,6 +82,11 @@ int OpenDirAt(int dir_fd, const char* name) {
   return ::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+int64_t ModifiedUnixMs(const struct stat& st) {
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 +
+         static_cast<int64_t>(st.st_mtim.tv_nsec) / 1000000;
+}
+
 std::string RandomHex() {
   unsigned char bytes[16];
   size_t got = 0;

@@ -6,6 +6,8 @@
 #ifndef PLUTON_PLUGINS_LOCAL_LOCAL_FS_H_
 #define PLUTON_PLUGINS_LOCAL_LOCAL_FS_H_
 
+#include <sys/stat.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -27,6 +29,12 @@ class UniqueFd {
 
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
+  // Gives up ownership: returns the descriptor (or -1) without closing it.
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
   // Closes now; returns 0 or the errno of close(2). Idempotent (0 when already closed).
   int Close();
 
@@ -50,6 +58,9 @@ int MakeDirAt(int dir_fd, const char* name, bool* created);
 // Opens `name` under `dir_fd` as a directory without following a symlink at `name`
 // (O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC). Returns the fd, or -1 with errno set.
 int OpenDirAt(int dir_fd, const char* name);
+
+// A file's modification time (st_mtim) in milliseconds since the Unix epoch.
+int64_t ModifiedUnixMs(const struct stat& st);
 
 // A random 32-hex-digit name part (getrandom; falls back to time and address entropy).
 std::string RandomHex();

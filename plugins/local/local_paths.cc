@@ -67,6 +67,10 @@ std::string CheckKey(std::string_view key) {
   return "";
 }
 
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
 std::string JoinPath(const std::string& root, std::string_view rest) {
   std::string out = root;
   if (out.empty() || out.back() != '/') out += '/';

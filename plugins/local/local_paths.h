@@ -42,6 +42,9 @@ struct ObjectPath {
 pluton_error* ResolveObject(const std::string& root, const char* bucket, const char* key,
                             ObjectPath* out);
 
+// Whether `s` starts with `prefix`.
+bool StartsWith(std::string_view s, std::string_view prefix);
+
 // root + "/" + rest without doubling the slash when root is "/".
 std::string JoinPath(const std::string& root, std::string_view rest);
 

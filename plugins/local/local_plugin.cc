@@ -1,16 +1,23 @@
 // The local provider's entry point and ABI function table. Every extern "C" body is guarded
-// so no C++ exception crosses the ABI; the real work lives in local_config, local_upload and
-// local_test_connection.
+// so no C++ exception crosses the ABI; the real work lives in local_config, local_upload,
+// local_download, local_test_connection and the housekeeping files (local_list, local_stat,
+// local_delete, local_incomplete_uploads). The provider has no lifecycle rules: that ABI 1.2
+// group stays NULL (the host answers UNIMPLEMENTED).
 #include "local_plugin.h"
 
 #include <memory>
 
 #include "local_config.h"
+#include "local_delete.h"
 #include "local_download.h"
+#include "local_incomplete_uploads.h"
+#include "local_list.h"
+#include "local_stat.h"
 #include "local_test_connection.h"
 #include "local_upload.h"
 #include "pluton/sdk/abi_util.h"
 #include "pluton/sdk/errors.h"
+#include "pluton/sdk/housekeeping.h"
 #include "pluton/sdk/test_report.h"
 #include "pluton/storage_plugin.h"
 
@@ -26,6 +33,12 @@ namespace {
 LocalUpload* Upload(pluton_upload* handle) { return reinterpret_cast<LocalUpload*>(handle); }
 LocalDownload* Download(pluton_download* handle) {
   return reinterpret_cast<LocalDownload*>(handle);
+}
+
+pluton_error* NullOutError(const char* function) {
+  return plugin_sdk::MakeError(
+      PLUTON_INVALID_ARGUMENT, "INVALID_ARGUMENT",
+      std::string(function) + " needs a place for its result; this is a host bug");
 }
 
 pluton_error* NullUploadError(const char* function) {
@@ -138,6 +151,68 @@ static void LocalDownloadClose(pluton_download* handle) {
   delete Download(handle);  // closes the file; noexcept
 }
 
+static pluton_error* LocalListObjects(const pluton_config* config, const pluton_list_params* params,
+                                      pluton_object_list** out_list) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (out_list == nullptr) return NullOutError("list_objects");
+    *out_list = nullptr;
+    return ListObjects(config, params, out_list);
+  });
+}
+
+static void LocalObjectListDestroy(pluton_object_list* list) {
+  plugin_sdk::DestroyObjectList(list);
+}
+
+static pluton_error* LocalStatObject(const pluton_config* config,
+                                     const pluton_object_params* params,
+                                     pluton_object_stat** out_stat) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (out_stat == nullptr) return NullOutError("stat_object");
+    *out_stat = nullptr;
+    return StatObject(config, params, out_stat);
+  });
+}
+
+static void LocalObjectStatDestroy(pluton_object_stat* stat) {
+  plugin_sdk::DestroyObjectStat(stat);
+}
+
+static pluton_error* LocalDeleteObjects(const pluton_config* config,
+                                        const pluton_delete_params* params,
+                                        pluton_delete_result** out_result) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (out_result == nullptr) return NullOutError("delete_objects");
+    *out_result = nullptr;
+    return DeleteObjects(config, params, out_result);
+  });
+}
+
+static void LocalDeleteResultDestroy(pluton_delete_result* result) {
+  plugin_sdk::DestroyDeleteResult(result);
+}
+
+static pluton_error* LocalListIncompleteUploads(const pluton_config* config,
+                                                const pluton_list_params* params,
+                                                pluton_incomplete_upload_list** out_list) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (out_list == nullptr) return NullOutError("list_incomplete_uploads");
+    *out_list = nullptr;
+    return ListIncompleteUploads(config, params, out_list);
+  });
+}
+
+static void LocalIncompleteUploadListDestroy(pluton_incomplete_upload_list* list) {
+  plugin_sdk::DestroyIncompleteUploads(list);
+}
+
+static pluton_error* LocalAbortIncompleteUpload(const pluton_config* config,
+                                                const pluton_object_params* params,
+                                                const char* upload_id) {
+  return plugin_sdk::GuardErrors(
+      [&]() -> pluton_error* { return AbortIncompleteUpload(config, params, upload_id); });
+}
+
 }  // extern "C"
 
 }  // namespace pluton::local_provider
@@ -177,6 +252,17 @@ extern "C" PLUTON_PLUGIN_EXPORT const pluton_plugin_api* pluton_storage_plugin_e
       table.download_read = pluton::local_provider::LocalDownloadRead;
       table.download_close = pluton::local_provider::LocalDownloadClose;
       table.upload_set_stream_md5 = pluton::local_provider::LocalUploadSetStreamMd5;
+      // ABI 1.2 housekeeping; no lifecycle rules (get/set_lifecycle, lifecycle_destroy NULL).
+      table.list_objects = pluton::local_provider::LocalListObjects;
+      table.object_list_destroy = pluton::local_provider::LocalObjectListDestroy;
+      table.stat_object = pluton::local_provider::LocalStatObject;
+      table.object_stat_destroy = pluton::local_provider::LocalObjectStatDestroy;
+      table.delete_objects = pluton::local_provider::LocalDeleteObjects;
+      table.delete_result_destroy = pluton::local_provider::LocalDeleteResultDestroy;
+      table.list_incomplete_uploads = pluton::local_provider::LocalListIncompleteUploads;
+      table.incomplete_upload_list_destroy =
+          pluton::local_provider::LocalIncompleteUploadListDestroy;
+      table.abort_incomplete_upload = pluton::local_provider::LocalAbortIncompleteUpload;
       return table;
     }();
     return &api;

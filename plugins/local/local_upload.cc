@@ -7,10 +7,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <utility>
+#include <vector>
 
-#include "local_download.h"
+#include "local_bucket.h"
 #include "local_plugin.h"
+#include "local_xattr.h"
 #include "pluton/sdk/abi_util.h"
 #include "pluton/sdk/errors.h"
 
@@ -18,35 +21,24 @@ namespace pluton::local_provider {
 namespace {
 
 constexpr int kTempNameAttempts = 8;
+// Attempts to move the file into place when the key's directories vanish under Finish.
+constexpr int kRenameAttempts = 4;
+// Bytes written between checks that the temporary file is still linked.
+constexpr uint64_t kLinkCheckBytes = uint64_t{64} << 20;
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
 
 pluton_error* CancelledError() {
   return plugin_sdk::MakeError(PLUTON_CANCELLED, "CANCELLED",
                                "the upload was cancelled by the service; nothing was stored");
-}
-
-// Opens config.root as a directory (following a symlink at root itself: that is the admin's
-// choice).
-pluton_error* OpenRoot(const LocalConfig& config, UniqueFd* out) {
-  const int fd = ::open(config.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    *out = UniqueFd(fd);
-    return nullptr;
-  }
-  const int err = errno;
-  if (err == ENOENT) {
-    return plugin_sdk::MakeError(
-        PLUTON_NOT_FOUND, "ROOT_NOT_FOUND",
-        "root directory " + Quoted(config.root) + " does not exist; create it or fix config.root");
-  }
-  if (err == ENOTDIR) {
-    return plugin_sdk::MakeError(PLUTON_FAILED_PRECONDITION, "ROOT_NOT_A_DIRECTORY",
-                                 "root " + Quoted(config.root) +
-                                     " (or a directory above it) is not a directory; point "
-                                     "config.root at a directory");
-  }
-  return ErrnoError(err, "opening root directory " + Quoted(config.root), config.root);
 }
 
 pluton_error* BucketNotFound(const LocalConfig& config, const std::string& bucket) {
@@ -93,15 +85,64 @@ void LocalUpload::StoreMd5() noexcept {
       Host().Log(PLUTON_LOG_DEBUG, "storing " + Describe() + " without its MD5 (" + kMd5Xattr +
                                        "): " + ErrnoText(err) + "; downloads are not verified");
     });
+    return;
+  }
+  plugin_sdk::GuardVoid(
+      [&] { etag_ = HexOf(std::string_view(reinterpret_cast<const char*>(md5_), sizeof(md5_))); });
+}
+
+void LocalUpload::StoreAttributes(const pluton_upload_params* params) {
+  std::vector<std::pair<std::string, std::string>> attributes;
+  attributes.emplace_back(kBucketXattr, path_.bucket);
+  attributes.emplace_back(kKeyXattr, Key());
+  if (PLUTON_SDK_HAS_FIELD(params, pluton_upload_params, content_type)) {
+    const std::string_view content_type = plugin_sdk::View(params->content_type);
+    if (!content_type.empty()) attributes.emplace_back(kContentTypeXattr, content_type);
+  }
+  if (PLUTON_SDK_HAS_FIELD(params, pluton_upload_params, metadata) && params->metadata != nullptr) {
+    for (size_t i = 0; i < params->metadata_count; ++i) {
+      const std::string key = AsciiLower(plugin_sdk::View(params->metadata[i].key));
+      if (key.empty()) continue;
+      attributes.emplace_back(kMetaXattrPrefix + key, plugin_sdk::View(params->metadata[i].value));
+    }
+  }
+  for (const auto& [name, value] : attributes) {
+    const int err = WriteXattr(file_fd_.get(), name, value);
+    if (err == 0) continue;
+    if (err == ENOTSUP) {  // no user xattrs on this filesystem: the upload goes on without them
+      Host().Log(PLUTON_LOG_DEBUG, "storing " + Describe() +
+                                       " without content type and metadata, and its upload "
+                                       "without a bucket/key record: " +
+                                       ErrnoText(err));
+      return;
+    }
+    Host().Log(PLUTON_LOG_WARNING, "could not record " + name + " for " + Describe() + ": " +
+                                       ErrnoText(err) + "; the upload goes on without it");
   }
 }
 
-std::string LocalUpload::Describe() const {
+void LocalUpload::ForgetRecord() noexcept {
+  ::fremovexattr(file_fd_.get(), kBucketXattr);  // errors (none there, ENOTSUP) do not matter
+  ::fremovexattr(file_fd_.get(), kKeyXattr);
+}
+
+pluton_error* LocalUpload::TempRemovedError() const {
+  return plugin_sdk::MakeError(
+      PLUTON_ABORTED, "UPLOAD_TEMP_FILE_REMOVED",
+      "the upload's temporary file " +
+          Quoted(JoinPath(JoinPath(config_.root, kPartialDir), temp_name_)) +
+          " was removed (by a cleanup of incomplete uploads?) before " + Describe() +
+          " was finished; nothing was stored; upload it again");
+}
+
+std::string LocalUpload::Key() const {
   std::string key;
   for (const std::string& dir : path_.dirs) key += dir + "/";
   key += path_.leaf;
-  return Quoted(path_.bucket + "/" + key);
+  return key;
 }
+
+std::string LocalUpload::Describe() const { return Quoted(path_.bucket + "/" + Key()); }
 
 pluton_error* LocalUpload::Begin(const pluton_config* config, const pluton_upload_params* params,
                                  std::unique_ptr<LocalUpload>* out) {
@@ -125,7 +166,7 @@ pluton_error* LocalUpload::Begin(const pluton_config* config, const pluton_uploa
   if (plugin_sdk::CancelToken::Cancelled(upload->cancel_)) return CancelledError();
 
   const LocalConfig& cfg = upload->config_;
-  if (pluton_error* error = OpenRoot(cfg, &upload->root_fd_)) return error;
+  if (pluton_error* error = OpenRootDir(cfg, &upload->root_fd_)) return error;
 
   if (!cfg.create_buckets) {  // fail before any byte is streamed
     struct stat st;
@@ -164,6 +205,7 @@ pluton_error* LocalUpload::Begin(const pluton_config* config, const pluton_uploa
     if (fd >= 0) {
       upload->file_fd_ = UniqueFd(fd);
       upload->temp_exists_ = true;
+      upload->StoreAttributes(params);
       break;
     }
     const int err = errno;
@@ -204,6 +246,17 @@ pluton_error* LocalUpload::Write(const uint8_t* data, size_t size) {
     return Fail(ErrnoError(err, "writing the upload of " + Describe(), config_.root));
   }
   bytes_written_ += size;
+  // Now and then, check that a cleanup did not remove the temporary file: writing on into an
+  // unlinked file would only fill the disk until Finish.
+  unchecked_bytes_ += size;
+  if (unchecked_bytes_ >= kLinkCheckBytes) {
+    unchecked_bytes_ = 0;
+    struct stat st;
+    if (::fstat(file_fd_.get(), &st) == 0 && st.st_nlink == 0) {
+      temp_exists_ = false;
+      return Fail(TempRemovedError());
+    }
+  }
   return nullptr;
 }
 
@@ -281,7 +334,14 @@ pluton_error* LocalUpload::Finish(pluton_upload_result* result) {
                                           std::to_string(expected_size_) + "; nothing was stored"));
   }
 
+  // A cleanup (abort_incomplete_upload) may have removed the temporary file meanwhile.
+  struct stat st;
+  if (::fstat(file_fd_.get(), &st) == 0 && st.st_nlink == 0) {
+    temp_exists_ = false;
+    return Fail(TempRemovedError());
+  }
   StoreMd5();
+  ForgetRecord();
   if (config_.fsync) {
     if (int err = Fsync(file_fd_.get())) {
       return Fail(
@@ -293,20 +353,7 @@ pluton_error* LocalUpload::Finish(pluton_upload_result* result) {
   }
 
   UniqueFd parent;
-  if (pluton_error* error = OpenParent(&parent)) return Fail(error);
-
-  if (::renameat(partial_fd_.get(), temp_name_.c_str(), parent.get(), path_.leaf.c_str()) != 0) {
-    const int err = errno;
-    if (err == EISDIR || err == ENOTEMPTY || err == EEXIST) {
-      return Fail(plugin_sdk::MakeError(
-          PLUTON_FAILED_PRECONDITION, "KEY_CONFLICT",
-          "cannot store " + Describe() +
-              ": a directory exists at that key (other keys start with it followed by '/'); "
-              "local storage cannot hold both"));
-    }
-    return Fail(
-        ErrnoError(err, "moving the upload into place at " + Quoted(path_.full), config_.root));
-  }
+  if (pluton_error* error = MoveIntoPlace(&parent)) return Fail(error);
   temp_exists_ = false;
 
   if (config_.fsync) {
@@ -327,10 +374,39 @@ pluton_error* LocalUpload::Finish(pluton_upload_result* result) {
   if (PLUTON_SDK_HAS_FIELD(result, pluton_upload_result, bytes_stored)) {
     result->bytes_stored = bytes_written_;
   }
-  if (PLUTON_SDK_HAS_FIELD(result, pluton_upload_result, etag)) result->etag = "";
+  if (PLUTON_SDK_HAS_FIELD(result, pluton_upload_result, etag)) result->etag = etag_.c_str();
   if (PLUTON_SDK_HAS_FIELD(result, pluton_upload_result, part_count)) result->part_count = 0;
   if (PLUTON_SDK_HAS_FIELD(result, pluton_upload_result, part_size)) result->part_size = 0;
   return nullptr;
+}
+
+pluton_error* LocalUpload::MoveIntoPlace(UniqueFd* parent) {
+  for (int attempt = 1;; ++attempt) {
+    if (pluton_error* error = OpenParent(parent)) return error;
+    if (::renameat(partial_fd_.get(), temp_name_.c_str(), parent->get(), path_.leaf.c_str()) == 0) {
+      return nullptr;
+    }
+    const int err = errno;
+    if (err == ENOENT) {
+      struct stat st;
+      if (::fstatat(partial_fd_.get(), temp_name_.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+          errno == ENOENT) {
+        temp_exists_ = false;
+        return TempRemovedError();
+      }
+      // The file is there, so the target directory was removed after OpenParent opened it (a
+      // deletion removing empty directories): open the key's directories again.
+      if (attempt < kRenameAttempts) continue;
+    }
+    if (err == EISDIR || err == ENOTEMPTY || err == EEXIST) {
+      return plugin_sdk::MakeError(
+          PLUTON_FAILED_PRECONDITION, "KEY_CONFLICT",
+          "cannot store " + Describe() +
+              ": a directory exists at that key (other keys start with it followed by '/'); "
+              "local storage cannot hold both");
+    }
+    return ErrnoError(err, "moving the upload into place at " + Quoted(path_.full), config_.root);
+  }
 }
 
 void LocalUpload::Abort() noexcept {

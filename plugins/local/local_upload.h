@@ -9,9 +9,20 @@
 //
 // The object's MD5, when the host hands it over (SetStreamMd5: the host hashes every stream
 // once), is stored with it as the extended attribute kMd5Xattr (16 raw bytes), so downloads
-// can be verified. The plugin never hashes the data itself. Without an MD5 from the host, or
-// on a filesystem without user xattrs, the object is stored without it (downloads are then not
-// verified).
+// can be verified, and its hex is the upload's ETag (as in listings and stat). The plugin never
+// hashes the data itself. Without an MD5 from the host, or on a filesystem without user xattrs,
+// the object is stored without it (downloads are then not verified, the ETag is "").
+//
+// Begin also records on the temporary file (local_xattr.h, best effort like the MD5) the
+// bucket and key, which list_incomplete_uploads shows while the upload is incomplete (removed
+// again before the rename), and the content type and user metadata (keys lowercased), which
+// stay with the object for stat_object.
+//
+// A cleanup may remove the temporary file of a running upload (abort_incomplete_upload): Finish
+// (or a Write, which checks every 64 MiB) then fails with ABORTED "UPLOAD_TEMP_FILE_REMOVED"
+// and stores nothing. A deletion may remove
+// the key's directories when they become empty while Finish is moving the file into one of
+// them: Finish then opens them again (a few times) instead of failing.
 //
 // Thread safety: one LocalUpload is used by one thread at a time (ABI rule); different uploads
 // are independent.
@@ -60,10 +71,20 @@ class LocalUpload {
   // Opens (creating when allowed) the bucket directory and the key's directories; returns the
   // innermost directory in *parent.
   pluton_error* OpenParent(UniqueFd* parent);
+  std::string Key() const;       // the key, rebuilt from path_
   std::string Describe() const;  // "bucket/key" for messages
 
-  // Stores the MD5 of what was written on the temporary file (best effort).
+  // Stores the MD5 of what was written on the temporary file (best effort); sets etag_.
   void StoreMd5() noexcept;
+  // Records bucket, key, content type and metadata on the temporary file (best effort).
+  void StoreAttributes(const pluton_upload_params* params);
+  // Removes the bucket and key record before the file becomes the object (best effort).
+  void ForgetRecord() noexcept;
+  // ABORTED: the temporary file was removed from under the upload.
+  pluton_error* TempRemovedError() const;
+  // Moves the finished temporary file onto the key, reopening the key's directories when a
+  // concurrent deletion removed them.
+  pluton_error* MoveIntoPlace(UniqueFd* parent);
 
   LocalConfig config_;
   ObjectPath path_;
@@ -76,8 +97,10 @@ class LocalUpload {
   std::string temp_name_;
   bool temp_exists_ = false;
   uint64_t bytes_written_ = 0;
+  uint64_t unchecked_bytes_ = 0;  // written since the last check that the file is linked
   uint8_t md5_[16] = {};
   bool has_md5_ = false;  // SetStreamMd5 was called
+  std::string etag_;      // hex of md5_ once stored with the object, else ""
   State state_ = State::kOpen;
 };
 

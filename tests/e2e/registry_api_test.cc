@@ -4,6 +4,7 @@
 
 #include "client/error_details.h"
 #include "google/protobuf/field_mask.pb.h"
+#include "pluton/storage_plugin.h"
 #include "server_fixture.h"
 
 namespace pluton::testing {
@@ -47,7 +48,8 @@ TEST_F(RegistryApiTest, ListProvidersDescribesTheLocalProviderForm) {
     if (p.id() == "local") local = &p;
   }
   ASSERT_NE(local, nullptr);
-  EXPECT_EQ(local->abi_version(), "1.1");
+  EXPECT_EQ(local->abi_version(), std::to_string(PLUTON_PLUGIN_ABI_MAJOR) + "." +
+                                      std::to_string(PLUTON_PLUGIN_ABI_MINOR));
   EXPECT_FALSE(local->display_name().empty());
   std::vector<std::string> names;
   for (const auto& f : local->config_fields()) names.push_back(f.name());

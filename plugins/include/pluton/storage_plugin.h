@@ -316,8 +316,8 @@ typedef struct pluton_incomplete_upload {
   int64_t initiated_unix_ms;
 } pluton_incomplete_upload;
 
-/* A page of incomplete uploads, in key order. Owned by the plugin: release with
- * incomplete_upload_list_destroy. */
+/* A page of incomplete uploads, in the provider's stable order (S3: key, then upload id;
+ * local: upload id). Owned by the plugin: release with incomplete_upload_list_destroy. */
 typedef struct pluton_incomplete_upload_list {
   size_t struct_size;
   size_t upload_count;
