@@ -52,6 +52,36 @@ std::string AccessDenied(const FailureContext& c) {
       return "the token may not write to " + Bucket(c) +
              ": it lacks Object Read & Write, or it is restricted to other buckets. Fix its "
              "permissions in R2 > Manage R2 API Tokens";
+    case Operation::kDownload:
+    case Operation::kStat:
+      return "the token may not read objects in " + Bucket(c) +
+             ": it needs Object Read (or Object Read & Write) on this bucket, and may be "
+             "restricted to other buckets. Fix its permissions in R2 > Manage R2 API Tokens";
+    case Operation::kList:
+      return "the token may not list " + Bucket(c) +
+             ": it needs Object Read (or Object Read & Write) on this bucket, and may be "
+             "restricted to other buckets. Fix its permissions in R2 > Manage R2 API Tokens";
+    case Operation::kDelete:
+      return "the token may not delete from " + Bucket(c) +
+             ": deleting needs Object Read & Write on this bucket (an Object Read token "
+             "cannot). Fix its permissions in R2 > Manage R2 API Tokens";
+    case Operation::kListUploads:
+      return "the token may not list the incomplete uploads of " + Bucket(c) +
+             ": it needs Object Read (or Object Read & Write) on this bucket. Fix its "
+             "permissions in R2 > Manage R2 API Tokens";
+    case Operation::kAbortUpload:
+      return "the token may not abort uploads in " + Bucket(c) +
+             ": aborting needs Object Read & Write on this bucket. Fix its permissions in R2 > "
+             "Manage R2 API Tokens";
+    case Operation::kGetLifecycle:
+      return "the token may not read the lifecycle rules of " + Bucket(c) +
+             ": bucket settings need an Admin token (Admin Read only or Admin Read & Write); "
+             "Object Read and Object Read & Write tokens cannot read them. Create an Admin token "
+             "in R2 > Manage R2 API Tokens";
+    case Operation::kSetLifecycle:
+      return "the token may not change the lifecycle rules of " + Bucket(c) +
+             ": that needs an Admin Read & Write token; Object tokens and Admin Read only "
+             "tokens cannot. Create one in R2 > Manage R2 API Tokens";
   }
   return "access denied";
 }

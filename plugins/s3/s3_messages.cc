@@ -37,6 +37,29 @@ std::string AccessDenied(const FailureContext& c) {
     case Operation::kUpload:
       return "the access key may not write to " + Bucket(c) +
              ": grant it s3:PutObject and s3:AbortMultipartUpload on the bucket";
+    case Operation::kDownload:
+    case Operation::kStat:
+      return "the access key may not read objects in " + Bucket(c) +
+             ": grant it s3:GetObject on the bucket's objects (and, with aws:kms, kms:Decrypt "
+             "on the key)";
+    case Operation::kList:
+      return "the access key may not list " + Bucket(c) +
+             ": grant it s3:ListBucket on the bucket (IAM or bucket policy)";
+    case Operation::kDelete:
+      return "the access key may not delete from " + Bucket(c) +
+             ": grant it s3:DeleteObject on the bucket's objects";
+    case Operation::kListUploads:
+      return "the access key may not list the incomplete uploads of " + Bucket(c) +
+             ": grant it s3:ListBucketMultipartUploads on the bucket";
+    case Operation::kAbortUpload:
+      return "the access key may not abort uploads in " + Bucket(c) +
+             ": grant it s3:AbortMultipartUpload on the bucket's objects";
+    case Operation::kGetLifecycle:
+      return "the access key may not read the lifecycle rules of " + Bucket(c) +
+             ": grant it s3:GetLifecycleConfiguration on the bucket";
+    case Operation::kSetLifecycle:
+      return "the access key may not change the lifecycle rules of " + Bucket(c) +
+             ": grant it s3:PutLifecycleConfiguration on the bucket";
   }
   return "access denied";
 }

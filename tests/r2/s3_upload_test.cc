@@ -81,7 +81,7 @@ TEST_F(S3UploadTest, RefusedEncryptionHeaderIsAClearError) {
   EXPECT_EQ(error.reason, "NOT_IMPLEMENTED") << error;
   EXPECT_EQ(error.code, PLUTON_FAILED_PRECONDITION);
   EXPECT_THAT(error.message, HasSubstr("server-side encryption"));
-  const nlohmann::json puts = fake().Requests("PutObject");
+  const nlohmann::json puts = fake().WaitForRequests("PutObject", 1);
   ASSERT_EQ(puts.size(), 1u);
   EXPECT_EQ(puts[0]["headers"]["x-amz-server-side-encryption"], "aws:kms");
   EXPECT_EQ(puts[0]["headers"]["x-amz-server-side-encryption-aws-kms-key-id"], "alias/backups");

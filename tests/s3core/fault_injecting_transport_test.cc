@@ -154,5 +154,61 @@ TEST(FaultInjectingTransportTest, ConcurrentSendsCountExactly) {
   EXPECT_EQ(echo.calls, 99);
 }
 
+// The whole body of `stream` in reads of up to 3 bytes; the read error, if any, in *error.
+std::string Drain(HttpResponseStream& stream, absl::Status* error) {
+  std::string out;
+  uint8_t buffer[3];
+  for (;;) {
+    absl::StatusOr<size_t> n = stream.Read(buffer, sizeof(buffer), kNever);
+    if (!n.ok()) {
+      *error = n.status();
+      return out;
+    }
+    if (*n == 0) return out;
+    out.append(reinterpret_cast<const char*>(buffer), *n);
+  }
+}
+
+TEST(FaultInjectingTransportTest, OpenForwardsBreaksTheBodyOrFailsByRule) {
+  EchoTransport echo;
+  FaultInjectingTransport faulty(&echo);
+  const int broken = faulty.AddRule(FaultRule::BreakBody("GET", "/obj", 1, 7));
+  faulty.AddRule(FaultRule::Fail("GET", "/down", 0, TransportErrorKind::kConnectFailed));
+  faulty.AddRule(FaultRule::Respond("GET", "/canned", 0, 404, "<Error/>"));
+
+  // 1st GET of /obj: forwarded, but the body breaks after 7 bytes.
+  absl::StatusOr<std::unique_ptr<HttpResponseStream>> first =
+      faulty.Open(Req("GET", "http://h/obj"), kNever);
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::Status error;
+  EXPECT_EQ(Drain(**first, &error), "http://");
+  EXPECT_EQ(GetTransportErrorKind(error), TransportErrorKind::kConnectionReset) << error;
+  EXPECT_EQ(faulty.FireCount(broken), 1);
+
+  // 2nd: the rule is spent, the whole body arrives.
+  absl::StatusOr<std::unique_ptr<HttpResponseStream>> second =
+      faulty.Open(Req("GET", "http://h/obj"), kNever);
+  ASSERT_TRUE(second.ok()) << second.status();
+  error = absl::OkStatus();
+  EXPECT_EQ(Drain(**second, &error), "http://h/obj");
+  EXPECT_TRUE(error.ok()) << error;
+
+  absl::StatusOr<std::unique_ptr<HttpResponseStream>> down =
+      faulty.Open(Req("GET", "http://h/down"), kNever);
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(GetTransportErrorKind(down.status()), TransportErrorKind::kConnectFailed);
+
+  absl::StatusOr<std::unique_ptr<HttpResponseStream>> canned =
+      faulty.Open(Req("GET", "http://h/canned"), kNever);
+  ASSERT_TRUE(canned.ok()) << canned.status();
+  EXPECT_EQ((*canned)->response().status, 404);
+  EXPECT_EQ((*canned)->response().body, "<Error/>");
+  EXPECT_EQ(Drain(**canned, &error), "") << "a non-2xx body stays in the response";
+
+  EXPECT_EQ(echo.calls, 2);
+  EXPECT_EQ(faulty.TotalCalls(), 4);
+  EXPECT_EQ(faulty.ForwardedCalls(), 2);
+}
+
 }  // namespace
 }  // namespace pluton::s3

@@ -69,9 +69,9 @@ class R2FakeProcess {
   void Reset();                                         // POST /__fake__/reset
   nlohmann::json AddFault(const nlohmann::json& rule);  // POST /__fake__/faults
   void SetSettings(const nlohmann::json& settings);     // POST /__fake__/settings
-  // The request log, optionally only one operation ("UploadPart", ...). The fake records a
-  // request just after answering it, so the last answered request may not be there yet: use
-  // WaitForRequests to count.
+  // The request log, optionally only one operation ("UploadPart", ...), including every request
+  // whose answer the caller has already received (the fake waits, up to 2 s, for requests in
+  // progress to be recorded before answering).
   nlohmann::json Requests(const std::string& operation = "");
   // Requests(operation) once it holds at least `count` entries (polled for up to 5 s; the
   // log as it then is, so a test comparing its size with `count` fails when it stays short).

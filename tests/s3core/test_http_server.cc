@@ -220,8 +220,14 @@ void TestHttpServer::Serve(int fd, int peer_port, int connection_id) {
     absl::StrAppend(&out, "Content-Length: ", response.body.size(), "\r\n");
     if (response.close_connection) absl::StrAppend(&out, "Connection: close\r\n");
     absl::StrAppend(&out, "\r\n");
-    if (request.method != "HEAD") out += response.body;
+    if (request.method != "HEAD") {
+      out += response.body.substr(0, response.partial_body.value_or(response.body.size()));
+    }
     if (!SendAll(fd, out)) break;
+    if (response.partial_body.has_value()) {
+      if (response.hang_after_partial) SleepUnlessStopping(absl::InfiniteDuration());
+      break;
+    }
     if (response.close_connection || client_close) break;
   }
   {

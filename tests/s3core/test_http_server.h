@@ -18,6 +18,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,6 +45,11 @@ struct CannedResponse {
   absl::Duration delay = absl::ZeroDuration();  // wait this long before answering
   bool close_connection = false;                // close after answering
   bool drop = false;                            // close without answering at all
+  // Send only this many body bytes (Content-Length still announces the whole body), then
+  // close the connection, or with hang_after_partial keep it open and silent until the
+  // server stops.
+  std::optional<size_t> partial_body = std::nullopt;
+  bool hang_after_partial = false;
 };
 
 class TestHttpServer {

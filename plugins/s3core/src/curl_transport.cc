@@ -11,11 +11,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
+#include "curl_response_stream.h"
+#include "curl_setup.h"
 
 namespace pluton::s3 {
 namespace {
@@ -89,22 +87,10 @@ size_t WriteBody(char* data, size_t size, size_t nmemb, void* userdata) {
 // for every response of the transfer (e.g. a 100 Continue before the final one).
 size_t CollectHeader(char* data, size_t size, size_t nitems, void* userdata) {
   auto& state = *static_cast<TransferState*>(userdata);
-  const size_t length = size * nitems;
-  absl::string_view line(data, length);
-  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
-  if (absl::StartsWith(line, "HTTP/")) {
-    state.response.headers.clear();  // a new response begins: keep only the final one's
-  } else if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) {
-    if (!state.response.headers.empty()) {  // obsolete line folding
-      std::string& value = state.response.headers.back().second;
-      absl::StrAppend(&value, " ", absl::StripAsciiWhitespace(line));
-    }
-  } else if (size_t colon = line.find(':'); colon != absl::string_view::npos) {
-    state.response.headers.emplace_back(
-        absl::AsciiStrToLower(line.substr(0, colon)),
-        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1))));
-  }
-  return length;
+  int ignored_status = 0;  // Send reads the final status from libcurl
+  internal::AddHeaderLine(absl::string_view(data, size * nitems), &state.response.headers,
+                          &ignored_status);
+  return size * nitems;
 }
 
 int PollCancel(void* userdata, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
@@ -114,104 +100,6 @@ int PollCancel(void* userdata, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     return 1;  // non-zero aborts the transfer with CURLE_ABORTED_BY_CALLBACK
   }
   return 0;
-}
-
-TransportErrorKind KindOf(CURLcode code) {
-  switch (code) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return TransportErrorKind::kDnsFailure;
-    case CURLE_COULDNT_CONNECT:
-      return TransportErrorKind::kConnectFailed;
-    case CURLE_OPERATION_TIMEDOUT:
-      return TransportErrorKind::kTimeout;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-    case CURLE_USE_SSL_FAILED:
-      return TransportErrorKind::kTlsFailure;
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return TransportErrorKind::kConnectionReset;
-    case CURLE_ABORTED_BY_CALLBACK:
-      return TransportErrorKind::kCancelled;
-    default:
-      return TransportErrorKind::kOther;
-  }
-}
-
-// The URL without its query (which may hold upload ids) for messages.
-absl::string_view UrlForMessage(absl::string_view url) { return url.substr(0, url.find('?')); }
-
-absl::Status CheckRequest(const HttpRequest& request) {
-  if (!IsValidHeaderName(request.method)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("HTTP: invalid method \"", absl::CEscape(request.method), "\""));
-  }
-  const std::string lower_url = absl::AsciiStrToLower(
-      absl::string_view(request.url).substr(0, std::min<size_t>(request.url.size(), 8)));
-  if (!absl::StartsWith(lower_url, "http://") && !absl::StartsWith(lower_url, "https://")) {
-    return absl::InvalidArgumentError(absl::StrCat("HTTP: the URL must be http(s)://, got \"",
-                                                   absl::CEscape(UrlForMessage(request.url)),
-                                                   "\""));
-  }
-  if (!IsValidHeaderValue(request.url) || request.url.find(' ') != std::string::npos) {
-    return absl::InvalidArgumentError("HTTP: the URL holds spaces, CR, LF or NUL");
-  }
-  for (const auto& [name, value] : request.headers) {
-    if (!IsValidHeaderName(name) || !IsValidHeaderValue(value)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("HTTP: invalid header \"", absl::CEscape(name), "\""));
-    }
-    if (absl::EqualsIgnoreCase(name, "expect") ||
-        absl::EqualsIgnoreCase(name, "transfer-encoding")) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("HTTP: header ", name, " is managed by the transport; do not pass it"));
-    }
-    if (absl::EqualsIgnoreCase(name, "content-length") &&
-        value != absl::StrCat(request.BodySize())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "HTTP: Content-Length ", value, " differs from the body size ", request.BodySize()));
-    }
-  }
-  return absl::OkStatus();
-}
-
-long ToMillis(absl::Duration d) {  // NOLINT(runtime/int): libcurl takes long
-  return static_cast<long>(std::max<int64_t>(1, absl::ToInt64Milliseconds(d)));  // NOLINT
-}
-
-long ToSecondsCeil(absl::Duration d) {  // NOLINT(runtime/int)
-  return static_cast<long>(
-      std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1)))));  // NOLINT
-}
-
-// curl_slist owner.
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
-
-bool Append(Slist& list, const std::string& line) {
-  curl_slist* next = curl_slist_append(list.get(), line.c_str());
-  if (next == nullptr) return false;
-  list.release();
-  list.reset(next);
-  return true;
 }
 
 std::once_flag global_init_once;
@@ -228,9 +116,12 @@ struct CurlTransport::Impl {
   std::mutex pool_mu;
   std::vector<std::unique_ptr<PooledHandle>> idle;  // GUARDED_BY(pool_mu); back = newest
   std::atomic<size_t> handles_created{0};
+  // Multi handles for Open(), each with its own live connections; created with the share.
+  std::unique_ptr<internal::CurlStreamPool> streams;
 
   ~Impl() {
     idle.clear();  // handles first: they reference the share
+    streams.reset();
     if (share != nullptr) curl_share_cleanup(share);
   }
 
@@ -291,6 +182,8 @@ absl::StatusOr<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlTranspo
       curl_share_setopt(impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
     return absl::InternalError("curl_share_setopt failed");
   }
+  impl->streams =
+      std::make_unique<internal::CurlStreamPool>(impl->share, impl->options.max_idle_handles);
   return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(impl)));
 }
 
@@ -300,22 +193,14 @@ size_t CurlTransport::HandlesCreatedForTesting() const {
 
 absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request,
                                                  const CancelCheck& cancelled) {
-  if (absl::Status s = CheckRequest(request); !s.ok()) return s;
-  const std::string what = absl::StrCat(request.method, " ", UrlForMessage(request.url));
+  if (absl::Status s = internal::CheckRequest(request); !s.ok()) return s;
+  const std::string what = absl::StrCat(request.method, " ", internal::UrlForMessage(request.url));
   if (cancelled && cancelled()) {
     return TransportError(TransportErrorKind::kCancelled, absl::StrCat(what, ": cancelled"));
   }
 
-  Slist headers;
-  for (const auto& [name, value] : request.headers) {
-    // "Name;" is libcurl's way to send a header with an empty value ("Name:" removes it).
-    const std::string line =
-        value.empty() ? absl::StrCat(name, ";") : absl::StrCat(name, ": ", value);
-    if (!Append(headers, line)) {
-      return TransportError(TransportErrorKind::kOther, absl::StrCat(what, ": out of memory"));
-    }
-  }
-  if (!Append(headers, "Expect:")) {  // suppress Expect: 100-continue
+  internal::Slist headers;
+  if (!internal::BuildHeaderList(request, &headers)) {
     return TransportError(TransportErrorKind::kOther, absl::StrCat(what, ": out of memory"));
   }
 
@@ -330,40 +215,17 @@ absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request,
   TransferState state;
   state.reader.spans = &request.body;
   state.cancelled = &cancelled;
-  const CurlTransportOptions& options = impl_->options;
 
-  CURLcode rc = CURLE_OK;
+  CURLcode rc =
+      internal::SetCommonOptions(curl, impl_->options, request, headers.get(), handle->error);
   auto set = [&rc](CURLcode r) {
     if (rc == CURLE_OK) rc = r;
   };
-  set(curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, handle->error));
-  set(curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str()));
-  set(curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https"));
-  set(curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L));
-  set(curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1)));
-  set(curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L));
-  set(curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L));
-  set(curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L));
-  set(curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, ToSecondsCeil(options.tcp_keepalive_idle)));
-  set(curl_easy_setopt(curl, CURLOPT_TCP_KEEPINTVL, ToSecondsCeil(options.tcp_keepalive_interval)));
-  set(curl_easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str()));
-  set(curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L));
-  set(curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L));
-  if (!options.ca_bundle_path.empty()) {
-    set(curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_bundle_path.c_str()));
-  }
-  if (!options.use_environment_proxy) set(curl_easy_setopt(curl, CURLOPT_PROXY, ""));
-  if (request.connect_timeout != absl::InfiniteDuration()) {
-    set(curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, ToMillis(request.connect_timeout)));
-  }
-  if (request.timeout != absl::InfiniteDuration()) {
-    set(curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, ToMillis(request.timeout)));
-  }
   if (request.stall_timeout != absl::InfiniteDuration()) {
     set(curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L));
-    set(curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, ToSecondsCeil(request.stall_timeout)));
+    set(curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                         internal::ToSecondsCeil(request.stall_timeout)));
   }
-  set(curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get()));
   set(curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody));
   set(curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state));
   set(curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &CollectHeader));
@@ -403,14 +265,17 @@ absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request,
   impl_->Release(std::move(handle));
 
   if (rc != CURLE_OK) {
-    TransportErrorKind kind = KindOf(rc);
+    TransportErrorKind kind = internal::KindOf(rc);
     if (state.was_cancelled) kind = TransportErrorKind::kCancelled;
-    std::string message = absl::StrCat(what, ": ", curl_easy_strerror(rc));
-    if (!detail.empty()) absl::StrAppend(&message, " (", detail, ")");
-    return TransportError(kind, message);
+    return internal::CurlError(kind, what, rc, detail);
   }
   state.response.status = static_cast<int>(status);
   return std::move(state.response);
+}
+
+absl::StatusOr<std::unique_ptr<HttpResponseStream>> CurlTransport::Open(
+    const HttpRequest& request, const CancelCheck& cancelled) {
+  return internal::OpenCurlStream(*impl_->streams, impl_->options, request, cancelled);
 }
 
 }  // namespace pluton::s3

@@ -13,28 +13,14 @@
 #include "pluton/s3/digest.h"
 #include "pluton/s3/uri_encode.h"
 #include "retry.h"
+#include "s3_client_call.h"
 #include "s3_error_payload.h"
 #include "s3_url.h"
 #include "status_macros.h"
 
 namespace pluton::s3 {
 
-struct S3Client::Call {
-  std::string what;  // for messages: "PutObject bucket/key"
-  std::string method;
-  std::string bucket;  // "" for service-level requests
-  std::string key;     // "" for bucket-level requests
-  QueryParams query;
-  HeaderList headers;  // besides Host and what the signer adds
-  std::vector<absl::Span<const uint8_t>> body;
-  std::string payload_hash = std::string(kEmptySha256Hex);
-  bool error_in_200 = false;  // a 200 whose body is an <Error> document failed
-};
-
-namespace {
-
-// A fixed limit on listing pages, against a server that never stops saying "truncated".
-constexpr int kMaxListPages = 100000;
+namespace internal {
 
 std::string Unquote(absl::string_view etag) {
   etag = absl::StripAsciiWhitespace(etag);
@@ -44,16 +30,11 @@ std::string Unquote(absl::string_view etag) {
   return std::string(etag);
 }
 
-// `status` with `message` instead of its own, payloads (transport kind, S3 error) kept.
 absl::Status WithMessage(const absl::Status& status, absl::string_view message) {
   absl::Status out(status.code(), message);
   status.ForEachPayload(
       [&out](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
   return out;
-}
-
-absl::Status CancelledError(absl::string_view what) {
-  return TransportError(TransportErrorKind::kCancelled, absl::StrCat(what, ": cancelled"));
 }
 
 absl::Status CheckBucketKey(absl::string_view what, const std::string& bucket,
@@ -73,6 +54,20 @@ absl::Status AddHeader(absl::string_view what, HeaderList& headers, std::string 
   }
   headers.emplace_back(std::move(name), std::move(value));
   return absl::OkStatus();
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::AddHeader;
+using internal::CheckBucketKey;
+using internal::kMaxListPages;
+using internal::Unquote;
+using internal::WithMessage;
+
+absl::Status CancelledError(absl::string_view what) {
+  return TransportError(TransportErrorKind::kCancelled, absl::StrCat(what, ": cancelled"));
 }
 
 void AddSseCustomerKey(HeaderList& headers, const SseCustomerKey& key) {
@@ -239,32 +234,6 @@ absl::StatusOr<std::vector<std::string>> S3Client::ListBuckets(const CancelCheck
   return absl::InternalError("ListBuckets: the server never ended the listing");
 }
 
-absl::StatusOr<ObjectPage> S3Client::ListObjectsV2(const std::string& bucket,
-                                                   const std::string& prefix, int max_keys,
-                                                   const std::string& continuation_token,
-                                                   const CancelCheck& cancelled) {
-  Call call;
-  call.what = absl::StrCat("ListObjectsV2 ", bucket);
-  S3_RETURN_IF_ERROR(CheckBucketKey(call.what, bucket, nullptr));
-  call.method = "GET";
-  call.bucket = bucket;
-  call.query = {{"list-type", "2"}, {"encoding-type", "url"}};
-  if (max_keys > 0) call.query.emplace_back("max-keys", absl::StrCat(max_keys));
-  if (!prefix.empty()) call.query.emplace_back("prefix", prefix);
-  if (!continuation_token.empty()) {
-    call.query.emplace_back("continuation-token", continuation_token);
-  }
-  S3_ASSIGN_OR_RETURN(HttpResponse response, Execute(call, cancelled));
-  S3_ASSIGN_OR_RETURN(ListObjectsV2Result result, ParseListObjectsV2Result(response.body));
-  ObjectPage page;
-  page.objects.reserve(result.objects.size());
-  for (auto& object : result.objects) {
-    page.objects.push_back(ObjectSummary{std::move(object.key), object.size, Unquote(object.etag)});
-  }
-  if (result.is_truncated) page.next_continuation_token = std::move(result.next_continuation_token);
-  return page;
-}
-
 absl::StatusOr<PutObjectResult> S3Client::PutObject(const std::string& bucket,
                                                     const std::string& key,
                                                     std::vector<absl::Span<const uint8_t>> body,
@@ -425,53 +394,14 @@ absl::Status S3Client::AbortMultipartUpload(const std::string& bucket, const std
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<MultipartUploadSummary>> S3Client::ListMultipartUploads(
-    const std::string& bucket, const std::string& prefix, const CancelCheck& cancelled) {
-  const std::string what = absl::StrCat("ListMultipartUploads ", bucket);
-  S3_RETURN_IF_ERROR(CheckBucketKey(what, bucket, nullptr));
-  std::vector<MultipartUploadSummary> uploads;
-  std::string key_marker, upload_id_marker;
-  for (int page = 0; page < kMaxListPages; ++page) {
-    Call call;
-    call.what = what;
-    call.method = "GET";
-    call.bucket = bucket;
-    call.query = {{"uploads", ""}, {"encoding-type", "url"}};
-    if (!prefix.empty()) call.query.emplace_back("prefix", prefix);
-    if (!key_marker.empty()) call.query.emplace_back("key-marker", key_marker);
-    if (!upload_id_marker.empty()) call.query.emplace_back("upload-id-marker", upload_id_marker);
-    S3_ASSIGN_OR_RETURN(HttpResponse response, Execute(call, cancelled));
-    S3_ASSIGN_OR_RETURN(ListMultipartUploadsResult result,
-                        ParseListMultipartUploadsResult(response.body));
-    for (auto& upload : result.uploads) {
-      uploads.push_back(MultipartUploadSummary{std::move(upload.key), std::move(upload.upload_id),
-                                               upload.initiated_at});
-    }
-    if (!result.is_truncated) return uploads;
-    if ((result.next_key_marker.empty() && result.next_upload_id_marker.empty()) ||
-        (result.next_key_marker == key_marker &&
-         result.next_upload_id_marker == upload_id_marker)) {
-      return absl::InternalError(
-          absl::StrCat(what, ": the listing is truncated but its next markers do not advance"));
-    }
-    key_marker = std::move(result.next_key_marker);
-    upload_id_marker = std::move(result.next_upload_id_marker);
-  }
-  return absl::InternalError(absl::StrCat(what, ": the server never ended the listing"));
-}
-
 absl::StatusOr<std::string> S3Client::HeadObjectEtag(const std::string& bucket,
                                                      const std::string& key,
                                                      const CancelCheck& cancelled) {
-  Call call;
-  call.what = absl::StrCat("HeadObject ", bucket, "/", key);
-  call.method = "HEAD";
-  call.bucket = bucket;
-  call.key = key;
-  S3_ASSIGN_OR_RETURN(HttpResponse response, Execute(call, cancelled));
-  const std::string* etag = FindHeader(response.headers, "etag");
-  if (etag == nullptr) return absl::InternalError(absl::StrCat(call.what, ": no ETag"));
-  return Unquote(*etag);
+  S3_ASSIGN_OR_RETURN(ObjectDetails details, HeadObject(bucket, key, std::nullopt, cancelled));
+  if (details.etag.empty()) {
+    return absl::InternalError(absl::StrCat("HeadObject ", bucket, "/", key, ": no ETag"));
+  }
+  return std::move(details.etag);
 }
 
 }  // namespace pluton::s3

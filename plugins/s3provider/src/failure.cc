@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "pluton/s3/http_transport.h"
+#include "pluton/s3/object_reader.h"
 #include "pluton/s3/s3_client.h"
 #include "pluton/s3/s3_error.h"
 
@@ -41,6 +42,7 @@ FailureKind KindOfS3Error(const s3::S3Error& error) {
   if (code == "RequestTimeTooSkewed") return FailureKind::kClockSkew;
   if (code == "NotEntitled") return FailureKind::kNotEntitled;
   if (code == "NoSuchBucket") return FailureKind::kNoSuchBucket;
+  if (code == "NoSuchKey") return FailureKind::kNoSuchKey;
   if (code == "NoSuchUpload") return FailureKind::kNoSuchUpload;
   if (code == "AuthorizationHeaderMalformed" || code == "InvalidRegionName" ||
       code == "PermanentRedirect" || code == "IllegalLocationConstraintException" ||
@@ -67,6 +69,10 @@ Failure Classify(const absl::Status& status, bool deadline_passed) {
   failure.detail = std::string(status.message());
   if (const std::optional<s3::TransportErrorKind> kind = s3::GetTransportErrorKind(status)) {
     failure.kind = KindOfTransport(*kind, deadline_passed);
+    return failure;
+  }
+  if (s3::IsObjectChangedError(status)) {
+    failure.kind = FailureKind::kObjectChanged;
     return failure;
   }
   if (const std::optional<s3::S3Error> error = s3::S3ErrorOf(status)) {
@@ -111,6 +117,10 @@ std::string DefaultReason(const Failure& failure) {
       return "UNAUTHORIZED";
     case FailureKind::kNoSuchBucket:
       return "NO_SUCH_BUCKET";
+    case FailureKind::kNoSuchKey:
+      return "OBJECT_NOT_FOUND";
+    case FailureKind::kObjectChanged:
+      return "OBJECT_CHANGED";
     case FailureKind::kClockSkew:
       return "CLOCK_SKEW";
     case FailureKind::kNotEntitled:
@@ -145,7 +155,10 @@ pluton_code CodeFor(const Failure& failure) {
     case FailureKind::kAccessDenied:
       return PLUTON_PERMISSION_DENIED;
     case FailureKind::kNoSuchBucket:
+    case FailureKind::kNoSuchKey:
       return PLUTON_NOT_FOUND;
+    case FailureKind::kObjectChanged:
+      return PLUTON_ABORTED;
     case FailureKind::kClockSkew:
     case FailureKind::kNotEntitled:
     case FailureKind::kWrongRegion:

@@ -2,6 +2,20 @@
 
 namespace pluton::s3provider {
 
+bool IsHousekeeping(Operation operation) {
+  switch (operation) {
+    case Operation::kList:
+    case Operation::kDelete:
+    case Operation::kListUploads:
+    case Operation::kAbortUpload:
+    case Operation::kGetLifecycle:
+    case Operation::kSetLifecycle:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string BucketOf(const FailureContext& context) { return "bucket \"" + context.bucket + "\""; }
 
 std::string Doing(const FailureContext& context, std::string_view service) {
@@ -16,6 +30,22 @@ std::string Doing(const FailureContext& context, std::string_view service) {
       return "deleting the test object from " + BucketOf(context);
     case Operation::kUpload:
       return "uploading to " + BucketOf(context);
+    case Operation::kDownload:
+      return "downloading from " + BucketOf(context);
+    case Operation::kStat:
+      return "reading an object's details in " + BucketOf(context);
+    case Operation::kList:
+      return "listing " + BucketOf(context);
+    case Operation::kDelete:
+      return "deleting objects from " + BucketOf(context);
+    case Operation::kListUploads:
+      return "listing the incomplete uploads of " + BucketOf(context);
+    case Operation::kAbortUpload:
+      return "aborting an incomplete upload in " + BucketOf(context);
+    case Operation::kGetLifecycle:
+      return "reading the lifecycle rules of " + BucketOf(context);
+    case Operation::kSetLifecycle:
+      return "changing the lifecycle rules of " + BucketOf(context);
   }
   return "talking to " + std::string(service);
 }
@@ -43,6 +73,10 @@ std::string CommonMessage(const Failure& failure, const FailureContext& context,
              "minutes: fix the machine's clock and keep it synchronised with NTP (e.g. "
              "timedatectl set-ntp true), then try again";
     case FailureKind::kNotImplemented:
+      if (IsHousekeeping(context.operation)) {
+        return name + " does not implement " + Doing(context, service) +
+               " (NotImplemented): this storage service lacks the feature";
+      }
       return name + " does not implement something used while " + Doing(context, service) +
              ": check the advanced settings (storage class, server-side encryption)";
     case FailureKind::kBadDigest:
@@ -51,6 +85,13 @@ std::string CommonMessage(const Failure& failure, const FailureContext& context,
     case FailureKind::kRejected:
       return name + " refused the request while " + Doing(context, service) +
              (failure.s3_code.empty() ? std::string() : " (" + failure.s3_code + ")");
+    case FailureKind::kNoSuchKey:
+      return "object \"" + context.key + "\" not found in " + BucketOf(context) +
+             ": check the key (keys are case-sensitive and include any \"directory/\" part)";
+    case FailureKind::kObjectChanged:
+      return "object \"" + context.key + "\" in " + BucketOf(context) +
+             " was replaced while it was being downloaded, so its bytes would not belong to "
+             "one version: download it again";
     default:
       break;
   }

@@ -4,10 +4,14 @@
 #include <memory>
 #include <string>
 
+#include "pluton/s3provider/download.h"
+#include "pluton/s3provider/housekeeping_api.h"
+#include "pluton/s3provider/stat.h"
 #include "pluton/s3provider/test_connection.h"
 #include "pluton/s3provider/upload.h"
 #include "pluton/sdk/errors.h"
 #include "pluton/sdk/host_context.h"
+#include "pluton/sdk/housekeeping.h"
 #include "pluton/sdk/test_report.h"
 
 namespace pluton::s3provider {
@@ -91,6 +95,50 @@ static void S3UploadAbort(pluton_upload* handle) {
   if (handle != nullptr) Upload(handle)->Abort();  // noexcept
 }
 
+static pluton_error* S3DownloadOpen(const pluton_config* config,
+                                    const pluton_download_params* params,
+                                    pluton_download** out_download,
+                                    pluton_download_info* out_info) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (out_download == nullptr) {
+      return plugin_sdk::MakeError(PLUTON_INVALID_ARGUMENT, "INVALID_ARGUMENT",
+                                   "download_open needs out_download; this is a host bug");
+    }
+    *out_download = nullptr;
+    std::unique_ptr<ProviderDownload> download;
+    if (pluton_error* error =
+            ProviderDownload::Open(TheProvider(), config, params, &download, out_info)) {
+      return error;
+    }
+    *out_download = reinterpret_cast<pluton_download*>(download.release());
+    return nullptr;
+  });
+}
+
+static pluton_error* S3DownloadRead(pluton_download* handle, uint8_t* buffer, size_t capacity,
+                                    size_t* out_size) {
+  return plugin_sdk::GuardErrors([&]() -> pluton_error* {
+    if (handle == nullptr) {
+      return plugin_sdk::MakeError(PLUTON_INVALID_ARGUMENT, "INVALID_ARGUMENT",
+                                   "download_read got a NULL download; this is a host bug");
+    }
+    return reinterpret_cast<ProviderDownload*>(handle)->Read(buffer, capacity, out_size);
+  });
+}
+
+static void S3DownloadClose(pluton_download* handle) {
+  // Closing the connection mid-body cannot throw (libcurl cleanup is C).
+  delete reinterpret_cast<ProviderDownload*>(handle);
+}
+
+static pluton_error* S3StatObject(const pluton_config* config, const pluton_object_params* params,
+                                  pluton_object_stat** out_stat) {
+  return plugin_sdk::GuardErrors(
+      [&] { return StatObject(TheProvider(), config, params, out_stat); });
+}
+
+static void S3ObjectStatDestroy(pluton_object_stat* stat) { plugin_sdk::DestroyObjectStat(stat); }
+
 static void S3UploadDestroy(pluton_upload* handle) {
   // The destructor aborts an unfinished upload and is noexcept; joining the StreamingUpload's
   // threads cannot throw across the ABI either (std::terminate at worst, never unwinding).
@@ -130,6 +178,12 @@ const pluton_plugin_api* PluginEntry(const Provider& provider,
       table.upload_set_stream_md5 = S3UploadSetStreamMd5;
       table.upload_abort = S3UploadAbort;
       table.upload_destroy = S3UploadDestroy;
+      table.download_open = S3DownloadOpen;
+      table.download_read = S3DownloadRead;
+      table.download_close = S3DownloadClose;
+      table.stat_object = S3StatObject;
+      table.object_stat_destroy = S3ObjectStatDestroy;
+      AddHousekeepingFunctions(provider, &table);
       return table;
     }();
     return &api;

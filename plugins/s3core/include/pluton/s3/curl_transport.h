@@ -17,8 +17,18 @@
 // resend it on a fresh connection), CURLOPT_NOSIGNAL, TCP keepalive, the three timeouts, and
 // a progress callback that polls the CancelCheck.
 //
-// Thread safety: Send() may be called concurrently from any number of threads. Create() is
-// thread-safe. The destructor requires that no Send() is running.
+// Streams (Open): a pool of multi handles, each driving one easy handle, so a stream is
+// pumped from the caller's own Read() calls with no thread of its own (curl_multi_perform,
+// then curl_multi_poll for at most 100 ms so the CancelCheck is polled). The body is never
+// buffered: libcurl's write callback copies into the caller's buffer and, when that is full,
+// keeps at most the rest of that one callback chunk (CURL_MAX_WRITE_SIZE) and pauses the
+// transfer (CURL_WRITEFUNC_PAUSE) until the next Read(). A stall is measured while a caller
+// waits: no byte for request.stall_timeout is kTimeout. A multi handle whose transfer was
+// read to the end keeps its connection for the next stream; one abandoned mid-body closes it.
+//
+// Thread safety: Send() and Open() may be called concurrently from any number of threads.
+// Create() is thread-safe. The destructor requires that no Send() is running and no stream
+// is alive.
 #ifndef PLUTON_PLUGINS_S3CORE_CURL_TRANSPORT_H_
 #define PLUTON_PLUGINS_S3CORE_CURL_TRANSPORT_H_
 
@@ -63,6 +73,10 @@ class CurlTransport final : public HttpTransport {
   // Expect / Transfer-Encoding present, Content-Length different from the body size).
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request,
                                     const CancelCheck& cancelled) override;
+
+  // See HttpTransport::Open. Also InvalidArgument for a request with a body.
+  absl::StatusOr<std::unique_ptr<HttpResponseStream>> Open(const HttpRequest& request,
+                                                           const CancelCheck& cancelled) override;
 
   // Easy handles created so far (a reused handle is not counted again). For tests.
   size_t HandlesCreatedForTesting() const;

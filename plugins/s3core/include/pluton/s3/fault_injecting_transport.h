@@ -9,19 +9,27 @@
 //                                  TransportErrorKind::kConnectionReset));
 //   // Every HEAD is slowed down by 200 ms, then forwarded.
 //   faulty.AddRule(FaultRule::Delay("HEAD", "", /*nth=*/0, absl::Milliseconds(200)));
+//   // The first streamed GET (Open) breaks with a connection reset after 1000 body bytes.
+//   faulty.AddRule(FaultRule::BreakBody("GET", "/bucket/key", /*nth=*/1, 1000));
 //
 // Matching: a rule matches a call when its method is empty or equal to the request's and its
 // url_substring is empty or occurs in the URL. Every rule counts its own matching calls
 // (1, 2, 3, ...) whether or not it fires; it fires on matching calls nth .. nth + times - 1
 // (nth 0: on every matching call). Of the rules that fire for a call, the first added wins.
 // Effect: sleep `delay` (cancellable), then return `response` if set, else fail with `error`
-// if set, else forward to the target.
+// if set, else forward to the target. Send() and Open() share the rules and counters; for
+// Open() a canned `response` becomes an in-memory stream, an `error` fails the open, and
+// `break_body_after` forwards the open but fails the stream's Read() with kConnectionReset
+// once that many body bytes were delivered (Send() then forwards and fails after the answer,
+// as if its body had broken).
 //
 // Thread safety: Send() is thread-safe like the target's; AddRule/ClearRules/counters may be
 // called concurrently with Send(). The target is not owned and must outlive this wrapper.
 #ifndef PLUTON_PLUGINS_S3CORE_FAULT_INJECTING_TRANSPORT_H_
 #define PLUTON_PLUGINS_S3CORE_FAULT_INJECTING_TRANSPORT_H_
 
+#include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -45,6 +53,7 @@ struct FaultRule {
   std::optional<HttpResponse> response;
   std::optional<TransportErrorKind> error;
   std::string error_message = "injected fault";
+  std::optional<uint64_t> break_body_after;  // body bytes delivered before the reset
 
   // A canned response {status, no headers, body}.
   static FaultRule Respond(std::string method, std::string url_substring, int nth, int status,
@@ -55,6 +64,9 @@ struct FaultRule {
   // A delay before the call is forwarded.
   static FaultRule Delay(std::string method, std::string url_substring, int nth,
                          absl::Duration delay);
+  // A connection reset after `after_bytes` bytes of a forwarded response body.
+  static FaultRule BreakBody(std::string method, std::string url_substring, int nth,
+                             uint64_t after_bytes);
 };
 
 class FaultInjectingTransport final : public HttpTransport {
@@ -77,8 +89,17 @@ class FaultInjectingTransport final : public HttpTransport {
 
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request,
                                     const CancelCheck& cancelled) override;
+  absl::StatusOr<std::unique_ptr<HttpResponseStream>> Open(const HttpRequest& request,
+                                                           const CancelCheck& cancelled) override;
 
  private:
+  // Counts the call against every rule and returns (a copy of) the one that fires, if any.
+  std::optional<FaultRule> Match(const HttpRequest& request);
+  // Sleeps the effect's delay and returns its canned answer or error, if it has one; nullopt
+  // means the call goes on to the target (after which ForwardedCalls counts it).
+  std::optional<absl::StatusOr<HttpResponse>> Apply(const std::optional<FaultRule>& effect,
+                                                    const CancelCheck& cancelled);
+
   struct Counters {
     int matched = 0;
     int fired = 0;

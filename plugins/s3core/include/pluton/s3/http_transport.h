@@ -1,6 +1,7 @@
 // The seam between S3 logic and the network: one abstract HttpTransport that sends a request
-// and returns the whole response. CurlTransport implements it; FaultInjectingTransport wraps
-// another one for tests; an S3 client only ever sees this interface.
+// and returns the whole response (Send), or opens it as a stream whose body the caller pulls
+// (Open). CurlTransport implements it; FaultInjectingTransport wraps another one for tests;
+// an S3 client only ever sees this interface.
 //
 //   HttpRequest req;
 //   req.method = "PUT";
@@ -16,11 +17,23 @@
 //
 // Any HTTP status (404, 503, ...) is a successful Send: only failures to exchange a request
 // and a response are errors. Those carry a TransportErrorKind in the status payload.
+//
+// Streaming a large body (an object download) without holding it in memory:
+//
+//   absl::StatusOr<std::unique_ptr<HttpResponseStream>> stream = transport->Open(req, cancel);
+//   if (stream.ok() && (*stream)->response().status == 206) {
+//     for (;;) {
+//       absl::StatusOr<size_t> n = (*stream)->Read(buffer, sizeof(buffer), cancel);
+//       if (!n.ok()) ...;          // a transport error mid-body (e.g. kConnectionReset)
+//       if (*n == 0) break;        // the end of the body
+//     }
+//   }
 #ifndef PLUTON_PLUGINS_S3CORE_HTTP_TRANSPORT_H_
 #define PLUTON_PLUGINS_S3CORE_HTTP_TRANSPORT_H_
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,10 +109,38 @@ std::optional<TransportErrorKind> GetTransportErrorKind(const absl::Status& stat
 // block. An empty function means "never cancelled".
 using CancelCheck = std::function<bool()>;
 
+// A response whose body is pulled by the caller, from HttpTransport::Open.
+//
+// Ownership: owns its connection (or buffer); destroying it mid-body abandons the rest of the
+// body (the connection is closed, not reused).
+// Thread safety: one thread at a time (calls may come from different threads in turn). The
+// transport that opened it must outlive it.
+class HttpResponseStream {
+ public:
+  virtual ~HttpResponseStream() = default;
+
+  // The final response's status and headers (as in HttpResponse). For a non-2xx status the
+  // body is here too, read whole by Open (error documents are small) and Read returns 0; for
+  // a 2xx status the body here is empty and comes through Read.
+  virtual const HttpResponse& response() const = 0;
+
+  // Copies the next body bytes (at least 1, at most `capacity` > 0) into `buffer`, waiting
+  // for them while polling `cancelled`; returns 0 at the end of the body. A failure is a
+  // TransportError() status (kConnectionReset for a connection broken mid-body, kTimeout when
+  // no byte arrived for the request's stall_timeout, kCancelled); the stream is then dead.
+  virtual absl::StatusOr<size_t> Read(uint8_t* buffer, size_t capacity,
+                                      const CancelCheck& cancelled) = 0;
+};
+
+// A stream over a response already in memory: `response` without its body as the head and,
+// for a 2xx status, the body served by Read (a non-2xx body stays in response()).
+std::unique_ptr<HttpResponseStream> MakeBufferedResponseStream(HttpResponse response);
+
 // Sends HTTP requests.
 //
-// Thread safety: implementations must allow concurrent Send() calls from any number of
-// threads on one instance. The destructor requires that no Send() is running.
+// Thread safety: implementations must allow concurrent Send() and Open() calls from any
+// number of threads on one instance. The destructor requires that no Send() is running and
+// no stream opened by Open() is still alive.
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
@@ -109,6 +150,15 @@ class HttpTransport {
   // `cancelled` returns true.
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request,
                                             const CancelCheck& cancelled) = 0;
+
+  // Sends `request` (which must have no body: GET, HEAD, DELETE) and returns once the final
+  // response's status and headers arrived, leaving a 2xx body to be pulled through the
+  // stream. Errors as for Send. `request.timeout` bounds the whole exchange, body included,
+  // so a caller streaming a large body passes InfiniteDuration() and relies on
+  // stall_timeout. The default implementation buffers the whole response through Send();
+  // transports meant for large bodies override it.
+  virtual absl::StatusOr<std::unique_ptr<HttpResponseStream>> Open(const HttpRequest& request,
+                                                                   const CancelCheck& cancelled);
 };
 
 }  // namespace pluton::s3

@@ -8,7 +8,9 @@
 // Requests: path-style (https://host/<bucket>/<key>) or virtual-host style per the endpoint;
 // x-amz-content-sha256 on every request (the empty-body hash for bodiless requests,
 // UNSIGNED-PAYLOAD for object data, whose integrity Content-MD5 protects, the SHA-256 of the
-// small CompleteMultipartUpload XML); never an Expect header; upload ids and every query
+// small XML bodies: CompleteMultipartUpload, and DeleteObjects and
+// PutBucketLifecycleConfiguration, which also carry the Content-MD5 S3 requires of them);
+// never an Expect header; upload ids and every query
 // value URL-encoded exactly as signed. Listing requests ask for encoding-type=url. Each
 // attempt is signed afresh at absl::Now() (a retry after a long Retry-After stays valid).
 //
@@ -46,6 +48,8 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "pluton/s3/http_transport.h"
+#include "pluton/s3/object_reader.h"
+#include "pluton/s3/s3_bucket_xml.h"
 #include "pluton/s3/s3_error.h"
 #include "pluton/s3/s3_xml.h"
 #include "pluton/s3/sigv4_signer.h"
@@ -93,19 +97,46 @@ struct PutObjectResult {
 struct ObjectSummary {
   std::string key;
   uint64_t size = 0;
-  std::string etag;
+  std::string etag;                    // without quotes
+  std::optional<absl::Time> modified;  // LastModified; nullopt when absent or unparsable
+  std::string storage_class;           // "" when not sent
 };
 
 // One page of ListObjectsV2.
 struct ObjectPage {
   std::vector<ObjectSummary> objects;
-  std::string next_continuation_token;  // "" on the last page
+  std::vector<std::string> common_prefixes;  // with a delimiter: the rolled-up prefixes
+  std::string next_continuation_token;       // "" on the last page
+};
+
+// What one ListObjectsV2 page asks for.
+struct ListObjectsRequest {
+  std::string prefix;              // "" lists everything
+  std::string delimiter;           // "" for a flat listing
+  int max_keys = 0;                // <= 0: none sent (the server's default, 1000)
+  std::string continuation_token;  // "" for the first page
 };
 
 struct MultipartUploadSummary {
   std::string key;
   std::string upload_id;
   std::optional<absl::Time> initiated;
+};
+
+// What one ListMultipartUploads page asks for.
+struct ListUploadsRequest {
+  std::string prefix;
+  std::string key_marker;        // "" for the first page
+  std::string upload_id_marker;  // only with key_marker
+  int max_uploads = 0;           // <= 0: none sent (the server's default, 1000)
+};
+
+// One page of ListMultipartUploads, in key order (then initiation order).
+struct MultipartUploadPage {
+  std::vector<MultipartUploadSummary> uploads;
+  // Where the next page starts; both "" on the last page.
+  std::string next_key_marker;
+  std::string next_upload_id_marker;
 };
 
 class S3Client {
@@ -162,10 +193,70 @@ class S3Client {
   absl::StatusOr<std::vector<MultipartUploadSummary>> ListMultipartUploads(
       const std::string& bucket, const std::string& prefix, const CancelCheck& cancelled);
 
+  // ---- Listing, deletion and bucket lifecycle (s3_client_bucket.cc) ----
+
+  // GET /<bucket>?list-type=2&encoding-type=url[&prefix=][&delimiter=][&max-keys=]
+  // [&continuation-token=]: one page, keys and prefixes decoded. INTERNAL when the server
+  // says truncated but hands back the token it was given (the listing would never end).
+  absl::StatusOr<ObjectPage> ListObjectsV2(const std::string& bucket,
+                                           const ListObjectsRequest& request,
+                                           const CancelCheck& cancelled);
+  // POST /<bucket>?delete in Quiet mode with 1..1000 keys (BuildDeleteObjectsXml's rules:
+  // INVALID_ARGUMENT before sending otherwise). Returns the keys S3 could not delete; a
+  // missing key is deleted as far as S3 is concerned. An <Error> document in a 200 is an error.
+  absl::StatusOr<std::vector<DeleteObjectError>> DeleteObjects(const std::string& bucket,
+                                                               absl::Span<const std::string> keys,
+                                                               const CancelCheck& cancelled);
+  // GET /<bucket>?uploads&encoding-type=url[&prefix=][&key-marker=][&upload-id-marker=]
+  // [&max-uploads=]: one page, keys decoded. INTERNAL when the page is truncated but its next
+  // markers are missing or do not advance.
+  absl::StatusOr<MultipartUploadPage> ListMultipartUploadsPage(const std::string& bucket,
+                                                               const ListUploadsRequest& request,
+                                                               const CancelCheck& cancelled);
+  // GET /<bucket>?lifecycle. A bucket without a configuration (404
+  // NoSuchLifecycleConfiguration) has no rules: an empty vector. Rules with parts
+  // LifecycleRule cannot hold list them in `unsupported` (s3_bucket_xml.h).
+  absl::StatusOr<std::vector<LifecycleRule>> GetBucketLifecycle(const std::string& bucket,
+                                                                const CancelCheck& cancelled);
+  // PUT /<bucket>?lifecycle with Content-MD5; replaces every rule. INVALID_ARGUMENT before
+  // sending for rules BuildLifecycleConfigurationXml refuses (none at all included: use
+  // DeleteBucketLifecycle).
+  absl::Status PutBucketLifecycle(const std::string& bucket, absl::Span<const LifecycleRule> rules,
+                                  const CancelCheck& cancelled);
+  // DELETE /<bucket>?lifecycle: removes every rule (success when there were none).
+  absl::Status DeleteBucketLifecycle(const std::string& bucket, const CancelCheck& cancelled);
+
+  // ---- Reading objects (s3_client_get.cc; see object_reader.h) ----
+
+  // GET /<bucket>/<key> of [offset, offset + length) (length -1: to the end) with the
+  // empty-body payload hash, `Range: bytes=a-b` unless the whole object is asked from 0, and
+  // the SSE-C headers when a key is given (an SSE-C object is readable only with its key).
+  // Opening retries like the other calls; the reader resumes a broken body (If-Match) within
+  // the same retry budget. The answered range is checked against the asked one. OUT_OF_RANGE
+  // when the range ends past the object (an offset equal to the size reads nothing: OK).
+  // NOT_FOUND (NoSuchKey / NoSuchBucket) for a missing object or bucket.
+  absl::StatusOr<std::unique_ptr<ObjectReader>> GetObject(
+      const std::string& bucket, const std::string& key, uint64_t offset, int64_t length,
+      const std::optional<SseCustomerKey>& sse_customer_key, const CancelCheck& cancelled);
+  // HEAD /<bucket>/<key> (with the SSE-C headers when a key is given): the object's details,
+  // size from Content-Length. A missing object is NOT_FOUND with S3 code NoSuchKey, a missing
+  // bucket NoSuchBucket (HEAD errors have no body: a 404 is followed by a HEAD of the bucket).
+  absl::StatusOr<ObjectDetails> HeadObject(const std::string& bucket, const std::string& key,
+                                           const std::optional<SseCustomerKey>& sse_customer_key,
+                                           const CancelCheck& cancelled);
+
   const S3Endpoint& endpoint() const { return endpoint_; }
   const RetryPolicy& retry_policy() const { return retry_; }
 
  private:
+  friend class ObjectReader;  // resumes through OpenObject
+  struct ObjectRequest;       // one GET or HEAD of an object (object_request.h)
+
+  // Signs and opens `request` as a stream with retries, counting attempts in *attempts_used
+  // (a budget shared by an ObjectReader's resumes); returns the 2xx stream or the final error.
+  absl::StatusOr<std::unique_ptr<HttpResponseStream>> OpenObject(const ObjectRequest& request,
+                                                                 int* attempts_used,
+                                                                 const CancelCheck& cancelled);
   struct Call;  // one S3 request: operation name, method, bucket, key, query, headers, body
 
   // Signs and sends `call` with retries; returns the 2xx response or the final error.

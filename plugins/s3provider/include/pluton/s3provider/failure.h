@@ -30,6 +30,8 @@ enum class FailureKind {
   kInvalidAccessKeyId,   // 403 InvalidAccessKeyId, or R2's "Credential access key has length"
   kUnauthorized,         // 401
   kNoSuchBucket,         // 404 NoSuchBucket
+  kNoSuchKey,            // 404 NoSuchKey (also a HEAD's bodiless 404): no such object
+  kObjectChanged,        // the object was replaced while it was being read (s3 ObjectReader)
   kClockSkew,            // RequestTimeTooSkewed
   kNotEntitled,          // 403 NotEntitled (R2 not enabled on the account)
   kWrongRegion,          // AuthorizationHeaderMalformed, InvalidRegionName, PermanentRedirect
@@ -63,6 +65,7 @@ Failure Classify(const absl::Status& status, bool deadline_passed = false);
 // "ACCESS_DENIED", kSignatureMismatch "SIGNATURE_MISMATCH", kInvalidAccessKeyId
 // "INVALID_ACCESS_KEY_ID", kUnauthorized "UNAUTHORIZED", kNoSuchBucket "NO_SUCH_BUCKET",
 // kClockSkew "CLOCK_SKEW", kNotEntitled "NOT_ENTITLED", kWrongRegion "WRONG_REGION",
+// kNoSuchKey "OBJECT_NOT_FOUND", kObjectChanged "OBJECT_CHANGED",
 // kNoSuchUpload "NO_SUCH_UPLOAD", kNotImplemented "NOT_IMPLEMENTED", kBadDigest "BAD_DIGEST",
 // kServiceUnavailable "SERVICE_UNAVAILABLE", kRejected "REQUEST_REJECTED",
 // kUnexpectedResponse "UNEXPECTED_RESPONSE", kOther: the status code's name ("OUT_OF_RANGE").
@@ -71,7 +74,8 @@ std::string DefaultReason(const Failure& failure);
 // The pluton_code an upload error of this failure carries: credentials problems
 // UNAUTHENTICATED, access PERMISSION_DENIED, missing bucket NOT_FOUND, configuration/clock
 // problems FAILED_PRECONDITION, network and server trouble UNAVAILABLE, timeouts
-// DEADLINE_EXCEEDED, cancellation CANCELLED, bad digests DATA_LOSS, else the status's code.
+// DEADLINE_EXCEEDED, cancellation CANCELLED, bad digests DATA_LOSS, a missing object
+// NOT_FOUND, an object changed mid-read ABORTED, else the status's code.
 pluton_code CodeFor(const Failure& failure);
 
 }  // namespace pluton::s3provider

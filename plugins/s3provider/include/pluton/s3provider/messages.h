@@ -14,6 +14,11 @@
 
 namespace pluton::s3provider {
 
+// True for the object housekeeping operations (listing, deletion, incomplete uploads,
+// lifecycle rules), whose failures are worded as requests of a feature rather than of an
+// upload's settings.
+bool IsHousekeeping(Operation operation);
+
 // `bucket "name"`, the context's bucket as messages name it.
 std::string BucketOf(const FailureContext& context);
 
@@ -29,9 +34,11 @@ std::string TimeoutMessage(const FailureContext& context, std::string_view servi
 
 // The message for the kinds both plugins word alike but for the service's name: kCancelled,
 // kClockSkew (the clock is off by more than 15 minutes), kNotImplemented (points at the
-// advanced settings), kBadDigest (Content-MD5 mismatch) and kRejected (with S3's code when
-// there is one). Any other kind: failure.detail. A plugin's Explain words the kinds it
-// words itself and hands every other kind to this.
+// advanced settings; for housekeeping operations says the service lacks the feature), kBadDigest
+// (Content-MD5 mismatch) and kRejected (with S3's code when there is one), kNoSuchKey ("object
+// \"key\" not found in bucket \"b\"") and kObjectChanged (replaced during a download). Any other
+// kind: failure.detail. A plugin's Explain words the kinds it words itself and hands every other
+// kind to this.
 std::string CommonMessage(const Failure& failure, const FailureContext& context,
                           std::string_view service);
 

@@ -1,7 +1,8 @@
 // The ABI function table (pluton_plugin_api) of an S3 provider plugin, built around its
 // Provider. Every extern "C" function is guarded so no C++ exception crosses the ABI, and
 // routes to the shared code: ResolveConfig (validate_config), RunTestConnection
-// (test_connection) and ProviderUpload (upload_*).
+// (test_connection), ProviderUpload (upload_*), ProviderDownload (download_*) and StatObject
+// (stat_object).
 //
 //   extern "C" PLUTON_PLUGIN_EXPORT const pluton_plugin_api* pluton_storage_plugin_entry(
 //       const pluton_host_api* host) {

@@ -90,6 +90,15 @@ enum class Operation {
   kWriteProbe,   // Test Connection: the small PUT
   kDeleteProbe,  // Test Connection: the DELETE of the probe
   kUpload,       // an upload (any of its requests)
+  kDownload,     // a download (GetObject, and the HEAD of an empty range)
+  kStat,         // stat_object: HeadObject
+  // Object housekeeping (ABI 1.2, housekeeping.h):
+  kList,          // list_objects: ListObjectsV2 pages
+  kDelete,        // delete_objects: DeleteObjects / DeleteObject
+  kListUploads,   // list_incomplete_uploads: ListMultipartUploads
+  kAbortUpload,   // abort_incomplete_upload: AbortMultipartUpload
+  kGetLifecycle,  // get_lifecycle (and set_lifecycle's look at the current rules)
+  kSetLifecycle,  // set_lifecycle: Put/DeleteBucketLifecycleConfiguration
 };
 
 struct FailureContext {

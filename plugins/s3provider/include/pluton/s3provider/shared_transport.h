@@ -5,7 +5,8 @@
 //
 // Thread safety: thread-safe; the first callers race to one creation under a mutex. The
 // returned transport is thread-safe (CurlTransport) and lives until the plugin is unloaded;
-// REQUIRES: no request is running at unload (the ABI ends every upload before dlclose).
+// REQUIRES: no request is running at unload (the host ends every upload and closes every
+// download before dlclose).
 #ifndef PLUTON_PLUGINS_S3PROVIDER_SHARED_TRANSPORT_H_
 #define PLUTON_PLUGINS_S3PROVIDER_SHARED_TRANSPORT_H_
 
