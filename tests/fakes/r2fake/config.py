@@ -48,6 +48,9 @@ DEFAULT_SETTINGS = {
     # Unread request bodies up to this size are drained after an early error
     # to keep the connection; bigger ones make the server close it.
     "drain_limit": 64 * MiB,
+    # GET ?lifecycle of a bucket without a configuration answers R2's default rule (abort
+    # incomplete multipart uploads after 7 days) instead of 404 NoSuchLifecycleConfiguration.
+    "r2_default_lifecycle": False,
 }
 
 SETTING_TYPES = {
@@ -55,7 +58,7 @@ SETTING_TYPES = {
     "enforce_write_rate": bool, "write_rate_interval_ms": int, "require_content_md5": bool,
     "max_skew_seconds": int, "clock_offset_seconds": float, "checksum_headers": str,
     "require_signed_amz_headers": bool, "max_metadata_size": int, "max_key_length": int,
-    "jurisdiction": str, "drain_limit": int,
+    "jurisdiction": str, "drain_limit": int, "r2_default_lifecycle": bool,
 }
 
 SIZE_SETTINGS = {"min_part_size", "max_part_size", "max_put_size", "max_metadata_size", "drain_limit"}

@@ -7,6 +7,9 @@ Endpoints (see README.md for the JSON shapes):
   GET    /__fake__/faults              POST /__fake__/faults          rule or [rules]
   DELETE /__fake__/faults              DELETE /__fake__/faults/<id>
   GET    /__fake__/uploads[?bucket=]   DELETE /__fake__/uploads?upload_id=   (expire one)
+  POST   /__fake__/uploads/initiated   {"upload_id", "initiated" | "age_seconds"}  (backdate one)
+  GET    /__fake__/lifecycle?bucket=   the stored lifecycle configuration (raw XML, or null)
+  PUT    /__fake__/lifecycle?bucket=   raw XML body: store a configuration (validated like S3)
   GET    /__fake__/objects[?bucket=&prefix=]
   GET    /__fake__/object?bucket=&key=  (raw content)
   POST   /__fake__/corrupt?bucket=&key=[&offset=]
@@ -16,8 +19,10 @@ Endpoints (see README.md for the JSON shapes):
 """
 
 import json
+import time
 import traceback
 
+import lifecycle
 from config import Bucket, ConfigError, Credential
 from errors import AbortConnection, S3Error
 from faults import FaultError
@@ -130,6 +135,16 @@ def _route(app, req, route, body):
         if m == "DELETE":
             up = app.store.abort(_need(req, "upload_id"))
             return {"ok": True, "bucket": up.bucket, "key": up.key}
+    if route == "uploads/initiated" and m == "POST":
+        return _set_initiated(app, _json(body))
+    if route == "lifecycle" and m == "GET":
+        xml = app.store.lifecycle(_need(req, "bucket"))
+        return {"bucket": req.q["bucket"], "xml": None if xml is None else xml.decode("utf-8")}
+    if route == "lifecycle" and m == "PUT":
+        bucket = _need(req, "bucket")
+        lifecycle.validate(body)
+        app.store.set_lifecycle(bucket, body)
+        return {"ok": True}
     if route == "objects" and m == "GET":
         return [o.to_json() for o in app.store.all_objects(req.q.get("bucket"), req.q.get("prefix", ""))]
     if route == "object" and m == "GET":
@@ -151,6 +166,7 @@ def _route(app, req, route, body):
                 since = int(req.q.get("since", "0") or 0)
             except ValueError:
                 raise ControlError(400, "since must be an integer")
+            app.log.settle()  # include requests answered but not yet recorded
             return app.log.entries(since, req.q.get("operation"), req.q.get("bucket"), req.q.get("key"))
         if m == "DELETE":
             app.log.clear()
@@ -171,4 +187,20 @@ def _route(app, req, route, body):
             app.config.add_credential(cred)
             return cred.to_json()
     raise ControlError(404, f"no control endpoint {m} /__fake__/{route}")
+
+
+def _set_initiated(app, spec):
+    """Backdates an upload: {"upload_id": ID, "initiated": unix seconds} or
+    {"upload_id": ID, "age_seconds": N} (initiated N seconds before now)."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("upload_id"), str):
+        raise ControlError(400, "body must be {\"upload_id\": ..., \"initiated\" or \"age_seconds\": ...}")
+    when = spec.get("initiated")
+    age = spec.get("age_seconds")
+    if (when is None) == (age is None) or isinstance(when, bool) or isinstance(age, bool):
+        raise ControlError(400, "give exactly one of initiated (unix seconds) and age_seconds")
+    try:
+        initiated = float(when) if when is not None else time.time() - float(age)
+    except (TypeError, ValueError):
+        raise ControlError(400, "initiated / age_seconds must be numbers")
+    return app.store.set_upload_initiated(spec["upload_id"], initiated).to_json(with_parts=False)
 

@@ -16,6 +16,10 @@ Actions:
                  ``truncate_bytes`` bytes of the body (default: half), then RST.
   drop_response  perform the operation, then RST instead of answering
                  (the server did the work but the client never hears of it).
+  key_error      DeleteObjects only: the keys the rule's ``key`` / ``key_prefix``
+                 match (every key when neither is set) are not deleted and come
+                 back as <Error> entries with ``code`` (default AccessDenied)
+                 and ``message``; the other keys are deleted normally.
 Any action may also carry ``delay_ms`` (applied first).
 """
 
@@ -24,12 +28,14 @@ import threading
 
 from errors import DEFAULT_CODE_FOR_STATUS
 
-ACTIONS = ("status", "reset", "delay", "truncate", "drop_response")
+ACTIONS = ("status", "reset", "delay", "truncate", "drop_response", "key_error")
 OPERATIONS = (
     "*", "ListBuckets", "CreateBucket", "DeleteBucket", "HeadBucket", "GetBucketLocation",
     "ListObjects", "ListObjectsV2", "ListMultipartUploads", "PutObject", "GetObject",
     "HeadObject", "DeleteObject", "CreateMultipartUpload", "UploadPart",
-    "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts",
+    "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts", "DeleteObjects",
+    "GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration",
+    "DeleteBucketLifecycleConfiguration",
 )
 
 
@@ -64,7 +70,12 @@ class Rule:
         if self.action not in ACTIONS:
             raise FaultError(f"unknown action {self.action!r}; one of {ACTIONS}")
         self.status = _opt_int(spec, "status", 500 if self.action == "status" else None)
-        self.code = spec.get("code") or DEFAULT_CODE_FOR_STATUS.get(self.status or 500, "InternalError")
+        if self.action == "key_error":
+            if self.operation != "DeleteObjects":
+                raise FaultError("action 'key_error' needs operation 'DeleteObjects'")
+            self.code = spec.get("code") or "AccessDenied"
+        else:
+            self.code = spec.get("code") or DEFAULT_CODE_FOR_STATUS.get(self.status or 500, "InternalError")
         self.message = spec.get("message")
         self.delay_ms = _opt_int(spec, "delay_ms", 0)
         self.after_bytes = _opt_int(spec, "after_bytes", 0)
@@ -80,15 +91,19 @@ class Rule:
             return False
         if self.bucket is not None and self.bucket != req.bucket:
             return False
-        if self.key is not None and self.key != req.key:
-            return False
-        if self.key_prefix is not None and not (req.key or "").startswith(self.key_prefix):
+        # key_error rules filter the keys inside the request instead (matches_key).
+        if self.action != "key_error" and not self.matches_key(req.key or ""):
             return False
         if self.method is not None and self.method.upper() != req.method:
             return False
         if self.part_number is not None and self.part_number != req.part_number_hint():
             return False
         return True
+
+    def matches_key(self, key):
+        if self.key is not None and self.key != key:
+            return False
+        return self.key_prefix is None or key.startswith(self.key_prefix)
 
     def to_json(self):
         return {

@@ -65,6 +65,7 @@ class Request:
         self.fault = None
         self.drop_response = False
         self.truncate_bytes = None
+        self.key_error_rule = None   # a key_error fault rule for DeleteObjects
         self.reset = False
         self.note = None
 
@@ -237,6 +238,7 @@ class R2Handler(BaseHTTPRequestHandler):
         if req.path == CONTROL_PREFIX or req.path.startswith(CONTROL_PREFIX + "/"):
             control.handle(self, req)
             return
+        self.app.log.begin()
         try:
             try:
                 self._serve_s3(req)
@@ -250,7 +252,11 @@ class R2Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 self.send_s3_error(req, S3Error(500, "InternalError", f"r2fake bug: {exc!r}"))
         finally:
-            self._record(req)
+            try:
+                self._record(req)
+            except BaseException:
+                self.app.log.abandon()  # keep begin()/record() balanced
+                raise
 
     def _serve_s3(self, req):
         app = self.app
@@ -324,6 +330,8 @@ class R2Handler(BaseHTTPRequestHandler):
             req.truncate_bytes = -1 if rule.truncate_bytes is None else rule.truncate_bytes
         if rule.action == "drop_response":
             req.drop_response = True
+        if rule.action == "key_error":
+            req.key_error_rule = rule
 
     def _record(self, req):
         auth = req.auth

@@ -450,3 +450,9 @@ OPERATIONS = {
     "AbortMultipartUpload": abort_multipart_upload,
     "ListParts": list_parts,
 }
+
+# DeleteObjects and the bucket lifecycle operations live in bucket_ops.py, which uses the
+# helpers above; imported last for that reason.
+import bucket_ops  # noqa: E402
+
+OPERATIONS.update(bucket_ops.OPERATIONS)

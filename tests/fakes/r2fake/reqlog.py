@@ -9,15 +9,39 @@ SECRET_HEADERS = ("authorization", "x-amz-server-side-encryption-customer-key")
 
 
 class RequestLog:
+    """A request is recorded just after its response is sent, so a client can see its answer
+    before the entry exists. begin()/record() bracket each request, and settle() waits for the
+    requests in progress to be recorded: the log a test reads then includes every request
+    whose answer it has already received."""
+
     def __init__(self, capacity=10000):
         self._entries = collections.deque(maxlen=capacity)
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._in_progress = 0
+
+    def begin(self):
+        with self._lock:
+            self._in_progress += 1
 
     def record(self, entry):
         with self._lock:
             entry["seq"] = next(self._seq)
             self._entries.append(entry)
+            self._in_progress -= 1
+            self._idle.notify_all()
+
+    def abandon(self):
+        """Ends a request begun with begin() that will not be recorded."""
+        with self._lock:
+            self._in_progress -= 1
+            self._idle.notify_all()
+
+    def settle(self, timeout=2.0):
+        """Waits (up to `timeout` s) until no request is between begin() and record()."""
+        with self._lock:
+            self._idle.wait_for(lambda: self._in_progress <= 0, timeout)
 
     def entries(self, since=0, operation=None, bucket=None, key=None):
         with self._lock:

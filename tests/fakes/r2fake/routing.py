@@ -9,9 +9,16 @@ from errors import S3Error
 
 WRITE_OPERATIONS = {
     "PutObject", "UploadPart", "CreateMultipartUpload", "CompleteMultipartUpload",
-    "AbortMultipartUpload", "DeleteObject", "CreateBucket", "DeleteBucket",
+    "AbortMultipartUpload", "DeleteObject", "DeleteObjects", "CreateBucket", "DeleteBucket",
+    "PutBucketLifecycleConfiguration", "DeleteBucketLifecycleConfiguration",
 }
-ADMIN_OPERATIONS = {"CreateBucket", "DeleteBucket"}
+# Bucket configuration needs an Admin token on R2 (Admin Read for GET, Admin Read & Write to
+# change it); Object tokens are limited to objects.
+ADMIN_OPERATIONS = {"CreateBucket", "DeleteBucket", "GetBucketLifecycleConfiguration",
+                    "PutBucketLifecycleConfiguration", "DeleteBucketLifecycleConfiguration"}
+LIFECYCLE_OPERATIONS = {"GET": "GetBucketLifecycleConfiguration",
+                        "PUT": "PutBucketLifecycleConfiguration",
+                        "DELETE": "DeleteBucketLifecycleConfiguration"}
 
 BUCKET_SUBRESOURCES = {
     "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory",
@@ -44,6 +51,11 @@ def route(req):
 
 
 def _route_bucket(req, m, q):
+    if "lifecycle" in q:
+        req.operation = LIFECYCLE_OPERATIONS.get(m, "Unsupported")
+        if m not in LIFECYCLE_OPERATIONS:
+            req.route_error = S3Error(405, "MethodNotAllowed")
+        return
     sub = BUCKET_SUBRESOURCES.intersection(q)
     if sub:
         return _unsupported(req, "Bucket-" + sorted(sub)[0], f"Bucket subresource ?{sorted(sub)[0]}")
@@ -66,7 +78,7 @@ def _route_bucket(req, m, q):
     elif m == "DELETE":
         req.operation = "DeleteBucket"
     elif m == "POST" and "delete" in q:
-        _unsupported(req, "DeleteObjects", "DeleteObjects (POST ?delete)")
+        req.operation = "DeleteObjects"
     else:
         req.operation = "Unsupported"
         req.route_error = S3Error(405, "MethodNotAllowed")

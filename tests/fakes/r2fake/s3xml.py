@@ -132,6 +132,19 @@ def list_parts(bucket, key, upload, parts, marker, max_parts, truncated):
     return _doc("ListPartsResult", inner)
 
 
+def delete_result(deleted, errors):
+    """<DeleteResult>: deleted keys, then (key, code, message) failures."""
+    inner = ["<Deleted>" + _el("Key", k) + "</Deleted>" for k in deleted]
+    inner += ["<Error>" + _el("Key", k) + _el("Code", c) + _el("Message", m) + "</Error>"
+              for k, c, m in errors]
+    return _doc("DeleteResult", inner)
+
+
+def lifecycle_document(rules_xml):
+    """A <LifecycleConfiguration> around already rendered <Rule> elements."""
+    return _doc("LifecycleConfiguration", rules_xml)
+
+
 def _local(tag):
     return tag.rsplit("}", 1)[-1]
 

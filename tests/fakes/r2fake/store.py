@@ -107,6 +107,7 @@ class BucketState:
         self.created = bucket.created or time.time()
         self.startup = startup
         self.objects = {}
+        self.lifecycle = None     # the validated PutBucketLifecycleConfiguration body, or None
 
 
 def new_upload_id():
@@ -345,10 +346,29 @@ class Store:
         self.discard_upload_files(up)
         return up
 
+    def set_upload_initiated(self, upload_id, initiated):
+        """Backdate (or move) an upload's initiation time, to make it look stale."""
+        with self._lock:
+            up = self._uploads.get(upload_id)
+            if up is None:
+                raise S3Error(404, "NoSuchUpload", UploadId=upload_id)
+            up.initiated = float(initiated)
+            return up
+
     def uploads(self, bucket=None):
         with self._lock:
             ups = [u for u in self._uploads.values() if bucket is None or u.bucket == bucket]
             return sorted(ups, key=lambda u: (u.bucket, u.key, u.initiated))
+
+    # -- lifecycle configuration ----------------------------------------------------
+    def lifecycle(self, bucket):
+        with self._lock:
+            return self._bucket_or_404(bucket).lifecycle
+
+    def set_lifecycle(self, bucket, xml):
+        """Store a validated configuration body; None removes it."""
+        with self._lock:
+            self._bucket_or_404(bucket).lifecycle = xml
 
     # -- whole state -----------------------------------------------------------
     def reset(self):

@@ -445,7 +445,7 @@ class AuthTests(R2FakeTestCase):
         data = b"logged"
         md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
         self.s3.put_object(Bucket="bucket-a", Key="dir/l", Body=data, ContentMD5=md5)
-        entry = control("GET", "requests?operation=PutObject&key=dir/l")[-1]
+        entry = logged("operation=PutObject&key=dir/l", 1)[-1]
         self.assertEqual(entry["status"], 200)
         self.assertEqual(entry["content_md5"], md5)
         self.assertEqual(entry["content_sha256"], hashlib.sha256(data).hexdigest())
@@ -663,6 +663,233 @@ class FaultTests(R2FakeTestCase):
         with self.assertRaises(urllib.error.HTTPError) as cm:
             control("POST", "faults", {"operation": "NoSuchOp"})
         self.assertEqual(cm.exception.code, 400)
+
+
+def lifecycle_xml(*rules):
+    return ('<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+            + "".join(rules) + "</LifecycleConfiguration>").encode()
+
+
+def logged(query, count):
+    """The request log for `query` once it has `count` entries (the fake records a request
+    just after answering it), polled for up to 5 s."""
+    deadline = time.time() + 5
+    while True:
+        log = control("GET", "requests?" + query)
+        if len(log) >= count or time.time() > deadline:
+            return log
+        time.sleep(0.01)
+
+
+def md5_header(body):
+    return {"Content-MD5": base64.b64encode(hashlib.md5(body).digest()).decode()}
+
+
+class DeleteObjectsTests(R2FakeTestCase):
+    def put_keys(self, keys):
+        for k in keys:
+            self.s3.put_object(Bucket="bucket-a", Key=k, Body=b"x")
+
+    def test_deletes_keys_and_reports_each(self):
+        keys = ["a&b", "c<d>e", "plain", "sp ace/ü+"]
+        self.put_keys(keys + ["kept"])
+        out = self.s3.delete_objects(Bucket="bucket-a", Delete={
+            "Objects": [{"Key": k} for k in keys + ["never-existed"]]})
+        self.assertEqual(sorted(d["Key"] for d in out["Deleted"]), sorted(keys + ["never-existed"]))
+        self.assertNotIn("Errors", out)
+        self.assertEqual([o["key"] for o in control("GET", "objects?bucket=bucket-a")], ["kept"])
+        log = logged("operation=DeleteObjects", 1)
+        self.assertEqual([(e["method"], e["status"], e["has_content_md5"]) for e in log],
+                         [("POST", 200, True)])
+
+    def test_quiet_mode_lists_only_failures(self):
+        self.put_keys(["x", "y"])
+        out = self.s3.delete_objects(Bucket="bucket-a", Delete={
+            "Objects": [{"Key": "x"}, {"Key": "y"}], "Quiet": True})
+        self.assertNotIn("Deleted", out)
+        self.assertNotIn("Errors", out)
+        self.assertEqual(control("GET", "objects?bucket=bucket-a"), [])
+
+    def test_key_error_fault_fails_only_matching_keys(self):
+        self.put_keys(["locked/1", "locked/2", "free"])
+        control("POST", "faults", {"operation": "DeleteObjects", "action": "key_error",
+                                   "key_prefix": "locked/", "message": "held by policy"})
+        out = self.s3.delete_objects(Bucket="bucket-a", Delete={
+            "Objects": [{"Key": "locked/1"}, {"Key": "free"}, {"Key": "locked/2"}], "Quiet": True})
+        self.assertEqual([(e["Key"], e["Code"], e["Message"]) for e in out["Errors"]],
+                         [("locked/1", "AccessDenied", "held by policy"),
+                          ("locked/2", "AccessDenied", "held by policy")])
+        self.assertEqual([o["key"] for o in control("GET", "objects?bucket=bucket-a")],
+                         ["locked/1", "locked/2"])
+        with self.assertRaises(urllib.error.HTTPError) as cm:
+            control("POST", "faults", {"operation": "GetObject", "action": "key_error"})
+        self.assertEqual(cm.exception.code, 400)
+
+    def test_content_md5_required_and_checked(self):
+        body = b'<Delete><Object><Key>k</Key></Object></Delete>'
+        status, _, answer = signed_request("POST", "/bucket-a?delete", body=body)
+        self.assertEqual((status, error_code(answer)), (400, "InvalidRequest"), answer)
+        self.assertIn(b"Content-Md5", answer)
+        status, _, answer = signed_request("POST", "/bucket-a?delete", body=body,
+                                           headers=md5_header(b"other"))
+        self.assertEqual((status, error_code(answer)), (400, "BadDigest"), answer)
+        status, _, answer = signed_request("POST", "/bucket-a?delete", body=body,
+                                           headers=md5_header(body))
+        self.assertEqual(status, 200, answer)
+        self.assertIn(b"<Deleted><Key>k</Key></Deleted>", answer)
+
+    def test_malformed_bodies(self):
+        too_many = ("<Delete>" + "<Object><Key>k</Key></Object>" * 1001 + "</Delete>").encode()
+        for body in [b"not xml", b"<Delete></Delete>", b"<Remove><Object><Key>k</Key></Object></Remove>",
+                     b"<Delete><Object></Object></Delete>", b"<Delete><Quiet>maybe</Quiet>"
+                     b"<Object><Key>k</Key></Object></Delete>", too_many]:
+            status, _, answer = signed_request("POST", "/bucket-a?delete", body=body,
+                                               headers=md5_header(body))
+            self.assertEqual((status, error_code(answer)), (400, "MalformedXML"), body[:60])
+
+    def test_read_only_token_refused(self):
+        self.put_keys(["k"])
+        self.assertS3Error(403, "AccessDenied", client(RO_KEY).delete_objects, Bucket="bucket-a",
+                           Delete={"Objects": [{"Key": "k"}]})
+        self.assertEqual(len(control("GET", "objects?bucket=bucket-a")), 1)
+
+
+class LifecycleTests(R2FakeTestCase):
+    RULES = [
+        {"ID": "expire-logs", "Filter": {"Prefix": "logs/"}, "Status": "Enabled",
+         "Expiration": {"Days": 30}},
+        {"ID": "abort-uploads", "Filter": {"Prefix": ""}, "Status": "Disabled",
+         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 2}},
+    ]
+
+    def test_put_get_delete_round_trip(self):
+        self.assertS3Error(404, "NoSuchLifecycleConfiguration",
+                           self.s3.get_bucket_lifecycle_configuration, Bucket="bucket-a")
+        self.s3.put_bucket_lifecycle_configuration(Bucket="bucket-a",
+                                                   LifecycleConfiguration={"Rules": self.RULES})
+        got = self.s3.get_bucket_lifecycle_configuration(Bucket="bucket-a")["Rules"]
+        self.assertEqual(got, self.RULES)
+        stored = control("GET", "lifecycle?bucket=bucket-a")
+        self.assertIn("<ID>expire-logs</ID>", stored["xml"])
+        self.assertIsNone(control("GET", "lifecycle?bucket=bucket-b")["xml"])
+        log = logged("operation=PutBucketLifecycleConfiguration", 1)
+        self.assertTrue(log[0]["has_content_md5"])
+        r = self.s3.delete_bucket_lifecycle(Bucket="bucket-a")
+        self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 204)
+        self.assertS3Error(404, "NoSuchLifecycleConfiguration",
+                           self.s3.get_bucket_lifecycle_configuration, Bucket="bucket-a")
+        self.s3.delete_bucket_lifecycle(Bucket="bucket-a")   # none left: still 204
+
+    def test_reset_forgets_configurations(self):
+        self.s3.put_bucket_lifecycle_configuration(Bucket="bucket-a",
+                                                   LifecycleConfiguration={"Rules": self.RULES})
+        control("POST", "reset")
+        self.assertIsNone(control("GET", "lifecycle?bucket=bucket-a")["xml"])
+
+    def put_raw(self, body, with_md5=True):
+        status, _, answer = signed_request("PUT", "/bucket-a?lifecycle", body=body,
+                                           headers=md5_header(body) if with_md5 else {})
+        return status, error_code(answer)
+
+    def test_validation(self):
+        ok = "<Status>Enabled</Status><Expiration><Days>1</Days></Expiration>"
+        rule = lambda rid, rest=ok: f"<Rule><ID>{rid}</ID><Filter><Prefix>p/</Prefix></Filter>{rest}</Rule>"
+        self.assertEqual(self.put_raw(lifecycle_xml(rule("a")), with_md5=False), (400, "InvalidRequest"))
+        cases = [
+            (b"not xml", "MalformedXML"),
+            (lifecycle_xml(), "MalformedXML"),
+            (lifecycle_xml(rule("a"), rule("a")), "InvalidArgument"),
+            (lifecycle_xml(rule("x" * 256)), "InvalidArgument"),
+            (lifecycle_xml("<Rule><Filter/>" + ok + "</Rule>"), "InvalidArgument"),
+            (lifecycle_xml(rule("a", "<Expiration><Days>1</Days></Expiration>")), "MalformedXML"),
+            (lifecycle_xml(rule("a", "<Status>On</Status><Expiration><Days>1</Days></Expiration>")),
+             "MalformedXML"),
+            (lifecycle_xml(rule("a", "<Status>Enabled</Status>")), "InvalidRequest"),
+            (lifecycle_xml(rule("a", "<Status>Enabled</Status><Expiration><Days>0</Days></Expiration>")),
+             "InvalidArgument"),
+            (lifecycle_xml(rule("a", "<Status>Enabled</Status><AbortIncompleteMultipartUpload>"
+                                     "<DaysAfterInitiation>-1</DaysAfterInitiation>"
+                                     "</AbortIncompleteMultipartUpload>")), "InvalidArgument"),
+            (lifecycle_xml("<Rule><ID>a</ID><Prefix>p</Prefix><Filter><Prefix>p</Prefix></Filter>"
+                           + ok + "</Rule>"), "MalformedXML"),
+            (lifecycle_xml(rule("a", ok + "<Transition><Days>5</Days><StorageClass>GLACIER"
+                                          "</StorageClass></Transition>")), "InvalidStorageClass"),
+            (lifecycle_xml(rule("a", ok + "<Bogus/>")), "MalformedXML"),
+        ]
+        for body, code in cases:
+            self.assertEqual(self.put_raw(body), (400, code), body)
+        self.assertIsNone(control("GET", "lifecycle?bucket=bucket-a")["xml"])
+        legacy = lifecycle_xml("<Rule><ID>old</ID><Prefix>tmp/</Prefix>" + ok + "</Rule>",
+                               rule("tagged", "<Status>Enabled</Status><Transition><Days>5</Days>"
+                                              "<StorageClass>STANDARD_IA</StorageClass></Transition>"))
+        self.assertEqual(self.put_raw(legacy), (200, None))
+        self.assertEqual(control("GET", "lifecycle?bucket=bucket-a")["xml"], legacy.decode())
+
+    def test_control_api_stores_any_valid_rule(self):
+        body = lifecycle_xml("<Rule><ID>archive</ID><Filter><And><Prefix>a/</Prefix><Tag><Key>k</Key>"
+                             "<Value>v</Value></Tag></And></Filter><Status>Enabled</Status>"
+                             "<Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass>"
+                             "</Transition></Rule>")
+        req = urllib.request.Request(endpoint() + "/__fake__/lifecycle?bucket=bucket-a", data=body,
+                                     method="PUT")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            self.assertEqual(json.loads(r.read()), {"ok": True})
+        rules = self.s3.get_bucket_lifecycle_configuration(Bucket="bucket-a")["Rules"]
+        self.assertEqual(rules[0]["Transitions"], [{"Days": 30, "StorageClass": "STANDARD_IA"}])
+        bad = urllib.request.Request(endpoint() + "/__fake__/lifecycle?bucket=bucket-a",
+                                     data=lifecycle_xml(), method="PUT")
+        with self.assertRaises(urllib.error.HTTPError) as cm:
+            urllib.request.urlopen(bad, timeout=10)
+        self.assertEqual(cm.exception.code, 400)
+        self.assertEqual(json.loads(cm.exception.read())["code"], "MalformedXML")
+
+    def test_admin_token_needed(self):
+        scoped = client(SCOPED_KEY)
+        self.assertS3Error(403, "AccessDenied", scoped.get_bucket_lifecycle_configuration,
+                           Bucket="bucket-a")
+        self.assertS3Error(403, "AccessDenied", scoped.put_bucket_lifecycle_configuration,
+                           Bucket="bucket-a", LifecycleConfiguration={"Rules": self.RULES})
+
+    def test_r2_default_rule_setting(self):
+        control("POST", "settings", {"r2_default_lifecycle": True})
+        rules = self.s3.get_bucket_lifecycle_configuration(Bucket="bucket-a")["Rules"]
+        self.assertEqual(rules, [{"ID": "Default Multipart Abort Rule", "Filter": {"Prefix": ""},
+                                  "Status": "Enabled",
+                                  "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}])
+
+
+class MultipartListingTests(R2FakeTestCase):
+    def test_list_multipart_uploads_pages_through_markers(self):
+        made = [(k, self.s3.create_multipart_upload(Bucket="bucket-a", Key=k)["UploadId"])
+                for k in ["b", "a", "c d", "a", "e/f"]]
+        seen, kw = [], {}
+        while True:
+            page = self.s3.list_multipart_uploads(Bucket="bucket-a", MaxUploads=2, **kw)
+            self.assertLessEqual(len(page.get("Uploads", [])), 2)
+            seen += [(u["Key"], u["UploadId"]) for u in page.get("Uploads", [])]
+            if not page["IsTruncated"]:
+                break
+            kw = {"KeyMarker": page["NextKeyMarker"], "UploadIdMarker": page["NextUploadIdMarker"]}
+        self.assertEqual(sorted(seen), sorted(made))
+        self.assertEqual([k for k, _ in seen], ["a", "a", "b", "c d", "e/f"])
+        page = self.s3.list_multipart_uploads(Bucket="bucket-a", Prefix="a")
+        self.assertEqual(len(page["Uploads"]), 2)
+        self.assertFalse(page["IsTruncated"])
+
+    def test_backdating_an_upload(self):
+        upload_id = self.s3.create_multipart_upload(Bucket="bucket-a", Key="old")["UploadId"]
+        answer = control("POST", "uploads/initiated", {"upload_id": upload_id, "age_seconds": 8 * 86400})
+        self.assertAlmostEqual(answer["initiated"], time.time() - 8 * 86400, delta=60)
+        listed = self.s3.list_multipart_uploads(Bucket="bucket-a")["Uploads"][0]
+        age = time.time() - listed["Initiated"].timestamp()
+        self.assertAlmostEqual(age, 8 * 86400, delta=60)
+        control("POST", "uploads/initiated", {"upload_id": upload_id, "initiated": 1700000000})
+        listed = self.s3.list_multipart_uploads(Bucket="bucket-a")["Uploads"][0]
+        self.assertEqual(listed["Initiated"].timestamp(), 1700000000)
+        for bad in [{"upload_id": upload_id}, {"upload_id": "nope", "age_seconds": 1},
+                    {"upload_id": upload_id, "initiated": 1, "age_seconds": 1}]:
+            with self.assertRaises(urllib.error.HTTPError):
+                control("POST", "uploads/initiated", bad)
 
 
 class StartupTests(unittest.TestCase):
