@@ -109,6 +109,29 @@ absl::Status DownloadReactor::Send(const v1::DownloadResponse& message) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// FAILED_PRECONDITION when the request's if_match names another version of the object than
+// the one opened (checked against the ETag of the response actually being read, so a
+// replacement between two requests is caught too).
+absl::Status CheckIfMatch(const v1::DownloadRequest& request, const DownloadInfo& info) {
+  if (request.if_match().empty() || request.if_match() == info.etag) return absl::OkStatus();
+  if (info.etag.empty()) {
+    return MakeRichStatus(absl::StatusCode::kFailedPrecondition,
+                          "the provider reports no ETag for \"" + request.key() +
+                              "\", so the resumed download cannot be checked against the "
+                              "version it started with; download the object whole instead",
+                          "ETAG_UNAVAILABLE");
+  }
+  return MakeRichStatus(absl::StatusCode::kFailedPrecondition,
+                        "\"" + request.key() + "\" changed since the download began (ETag \"" +
+                            info.etag + "\", expected \"" + request.if_match() +
+                            "\"); download it again from the start",
+                        "OBJECT_CHANGED");
+}
+
+}  // namespace
+
 void DownloadReactor::Run() {
   absl::Status status = Stream();
   if (status.ok()) {
@@ -129,6 +152,7 @@ absl::Status DownloadReactor::Stream() {
   ASSIGN_OR_RETURN(std::unique_ptr<ProviderDownload> download,
                    storage.provider->OpenDownload(storage.config, spec, &cancelled_));
   const DownloadInfo& info = download->info();
+  RETURN_IF_ERROR(CheckIfMatch(*request_, info));
   const bool full_object = spec.offset == 0 && info.content_length == info.object_size;
   const bool verify = full_object && info.stored_md5.has_value();
 

@@ -157,6 +157,28 @@ TEST_F(DownloadApiTest, WrongRequestsGetTheirCodes) {
   EXPECT_EQ(Get(Request("missing"), &got).code(), absl::StatusCode::kNotFound);
 }
 
+TEST_F(DownloadApiTest, ResumeRefusesAnObjectReplacedSinceTheDownloadBegan) {
+  Put("versioned", RandomBytes(50000, 1));
+  std::string first;
+  v1::DownloadInfo info;
+  ASSERT_TRUE(Get(Request("versioned", 0, 20000), &first, &info).ok());
+  ASSERT_FALSE(info.etag().empty());
+
+  // Same version: the rest follows.
+  v1::DownloadRequest resume = Request("versioned", 20000);
+  resume.set_if_match(info.etag());
+  std::string rest;
+  ASSERT_TRUE(Get(resume, &rest).ok());
+  EXPECT_EQ(rest.size(), 30000u);
+
+  // Replaced: refused before any data.
+  Put("versioned", RandomBytes(50000, 2));
+  const absl::Status status = Get(resume, &rest);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_EQ(storage::client::GetErrorDetails(status).reason, "OBJECT_CHANGED");
+  EXPECT_TRUE(rest.empty());
+}
+
 TEST_F(DownloadApiTest, PluginWithoutDownloadIsUnimplemented) {
   v1::AddStorageRequest add;
   add.mutable_storage()->set_name("mini");
