@@ -1,8 +1,11 @@
 // s3_sink: a minimal S3 endpoint for benchmarks. It reads every byte of every request and
-// answers just enough of S3 (PutObject, multipart create/part/complete/abort, HEAD/GET as
-// "no such key") for rclone, the AWS CLI and Pluton to upload into it. It stores nothing and
-// hashes nothing: the ETag it returns is the request's Content-MD5 in hex when one was sent,
-// so clients that check ETags against their MD5 stay happy without the sink spending CPU.
+// answers just enough of S3 (PutObject, multipart create/part/complete/abort, HEAD, GET with
+// Range) for rclone, the AWS CLI and Pluton to upload into it and download from it. It stores
+// nothing and hashes nothing: the ETag it returns is the request's Content-MD5 in hex when one
+// was sent, so clients that check ETags against their MD5 stay happy without the sink spending
+// CPU. It remembers each object's size, and a GET returns that many zero bytes (every reader
+// gets the same bytes at the same cost to the sink; objects carry a multipart ETag and no
+// stored MD5, so no client verifies a checksum).
 //
 //   s3_sink --port-file /tmp/port      (listens on 127.0.0.1, port chosen by the kernel)
 //
@@ -16,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -95,12 +99,38 @@ struct Request {
   uint64_t content_length = 0;
   bool expect_continue = false;
   std::string content_md5;
+  std::string range;  // the Range header, e.g. "bytes=0-1023"
 };
 
 std::string Response(int status, const char* reason, const std::string& extra_headers,
                      const std::string& body) {
   return "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n" + extra_headers +
          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// GET /<bucket>: the remembered objects of the bucket as one ListObjects(V2) page (rclone lists
+// the parent "directory" of an object it cats). Honours prefix and a "/" delimiter; keys in
+// the sink are plain (no XML escaping needed for benchmark names). REQUIRES: sizes_mu held.
+std::string ListBucket(const std::string& bucket_path, const std::string& query) {
+  const std::string prefix = QueryValue(query, "prefix");
+  const bool rolled = QueryValue(query, "delimiter") == "%2F";
+  std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><Name>" +
+                     bucket_path.substr(1) + "</Name><Prefix>" + prefix +
+                     "</Prefix><IsTruncated>false</IsTruncated>";
+  int count = 0;
+  for (const auto& [path, size] : object_sizes) {
+    if (path.rfind(bucket_path + "/", 0) != 0) continue;
+    const std::string key = path.substr(bucket_path.size() + 1);
+    if (key.rfind(prefix, 0) != 0) continue;
+    if (rolled && key.find('/', prefix.size()) != std::string::npos) continue;
+    body += "<Contents><Key>" + key + "</Key><Size>" + std::to_string(size) +
+            "</Size><LastModified>2026-11-27T00:00:00.000Z</LastModified><ETag>"
+            "\"00000000000000000000000000000000-1\"</ETag><StorageClass>STANDARD</StorageClass>"
+            "</Contents>";
+    ++count;
+  }
+  body += "<KeyCount>" + std::to_string(count) + "</KeyCount></ListBucketResult>";
+  return Response(200, "OK", "Content-Type: application/xml\r\n", body);
 }
 
 std::string Answer(const Request& r) {
@@ -137,6 +167,7 @@ std::string Answer(const Request& r) {
     return Response(200, "OK", "ETag: " + etag + "\r\n", "");
   }
   if (r.method == "DELETE") return Response(204, "No Content", "", "");
+  if (r.method == "GET" && path.find('/', 1) == std::string::npos) return ListBucket(path, query);
   if (r.method == "HEAD") {
     auto it = object_sizes.find(path);
     if (it == object_sizes.end()) return Response(404, "Not Found", "", "");
@@ -148,6 +179,57 @@ std::string Answer(const Request& r) {
   return Response(404, "Not Found", "Content-Type: application/xml\r\n",
                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code>"
                   "<Message>The sink stores nothing</Message></Error>");
+}
+
+// Answers a GET of a known object with its bytes (zeros), honouring "bytes=a-b" and "bytes=a-"
+// ranges. Returns false when the object is unknown (Answer() then says NoSuchKey) or the
+// connection failed (the next recv notices).
+bool SendObject(int fd, const Request& r) {
+  const std::string path = r.target.substr(0, r.target.find('?'));
+  uint64_t size;
+  {
+    std::lock_guard<std::mutex> lock(sizes_mu);
+    auto it = object_sizes.find(path);
+    if (it == object_sizes.end()) return false;
+    size = it->second;
+  }
+  uint64_t first = 0, last = size == 0 ? 0 : size - 1;
+  bool ranged = false;
+  if (r.range.rfind("bytes=", 0) == 0) {
+    const std::string spec = r.range.substr(6);
+    const size_t dash = spec.find('-');
+    first = std::strtoull(spec.substr(0, dash).c_str(), nullptr, 10);
+    if (dash != std::string::npos && dash + 1 < spec.size()) {
+      last = std::min<uint64_t>(std::strtoull(spec.c_str() + dash + 1, nullptr, 10), last);
+    }
+    ranged = true;
+    if (first >= size) {
+      SendAll(fd, Response(416, "Range Not Satisfiable", "Content-Type: application/xml\r\n",
+                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InvalidRange"
+                           "</Code><Message>range not satisfiable</Message></Error>"));
+      return true;
+    }
+  }
+  const uint64_t length = size == 0 ? 0 : last - first + 1;
+  std::string head = ranged ? "HTTP/1.1 206 Partial Content\r\n" : "HTTP/1.1 200 OK\r\n";
+  head += "Content-Length: " + std::to_string(length) + "\r\n";
+  if (ranged) {
+    head += "Content-Range: bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
+            std::to_string(size) + "\r\n";
+  }
+  head += "ETag: \"00000000000000000000000000000000-1\"\r\n"
+          "Last-Modified: Fri, 27 Nov 2026 00:00:00 GMT\r\n"
+          "Content-Type: application/octet-stream\r\n\r\n";
+  if (!SendAll(fd, head)) return true;
+  static const std::string zeros(1 << 20, '\0');
+  uint64_t remaining = length;
+  while (remaining > 0) {
+    const size_t chunk = static_cast<size_t>(std::min<uint64_t>(remaining, zeros.size()));
+    const ssize_t n = ::send(fd, zeros.data(), chunk, MSG_NOSIGNAL);
+    if (n <= 0) return true;
+    remaining -= static_cast<uint64_t>(n);
+  }
+  return true;
 }
 
 void Serve(int fd) {
@@ -183,6 +265,7 @@ void Serve(int fd) {
       if (name == "content-length") request.content_length = std::strtoull(value.c_str(), nullptr, 10);
       if (name == "expect" && Lower(value) == "100-continue") request.expect_continue = true;
       if (name == "content-md5") request.content_md5 = value;
+      if (name == "range") request.range = value;
     }
     if (request.expect_continue && !SendAll(fd, "HTTP/1.1 100 Continue\r\n\r\n")) {
       return (void)::close(fd);
@@ -198,6 +281,7 @@ void Serve(int fd) {
     }
     total_body_bytes += request.content_length;
     ++total_requests;
+    if (request.method == "GET" && SendObject(fd, request)) continue;
     if (!SendAll(fd, Answer(request))) return (void)::close(fd);
   }
 }

@@ -47,6 +47,12 @@ tar -C build -cf - bin plugins | tee "$work/stream.tar" |
   cli upload demo-local demo backups/binaries.tar - --md5-trailer
 cmp "$work/stream.tar" "$objects/demo/backups/binaries.tar"
 echo "stored stream matches what was sent byte for byte"
+
+step "Listing what is stored, and restoring the sample (verified against its stored MD5)"
+cli ls demo-local demo --recursive
+cli stat demo-local demo backups/sample.bin
+cli download demo-local demo backups/sample.bin - | cmp - "$work/sample.bin"
+echo "restored object matches the source byte for byte"
 rm -f "$work/sample.bin" "$work/stream.tar"
 
 step "Stopping the service (SIGTERM)"
