@@ -51,6 +51,12 @@ class FakeObjects {
   bool lifecycle_unimplemented = false;          // Get/SetLifecycle: UNIMPLEMENTED
   int64_t fail_download_after_bytes = -1;        // >= 0: UNAVAILABLE after this many bytes
   size_t download_chunk = 4;                     // data bytes per Download message
+  // Download's ETag per key; absent: DownloadEtag(data), so replacing the data changes it.
+  // "" is an object the provider reports no ETag for.
+  std::map<std::string, std::string> download_etags;
+  // Download's stored MD5 per key; absent: the data's MD5. "" is an object without one.
+  std::map<std::string, std::string> stored_md5s;
+  bool ignore_if_match = false;  // Download: behave like a service that predates if_match
 
   // --- records -----------------------------------------------------------------------------
   std::vector<v1::ListObjectsRequest> list_requests() { return Locked(list_requests_); }
@@ -64,6 +70,12 @@ class FakeObjects {
   }
   std::vector<v1::SetLifecycleRequest> set_lifecycle_requests() {
     return Locked(set_lifecycle_requests_);
+  }
+  std::vector<v1::DownloadRequest> download_requests() { return Locked(download_requests_); }
+
+  // The ETag Download reports for `data` unless download_etags says otherwise.
+  static std::string DownloadEtag(const std::string& data) {
+    return absl::StrCat("\"", Md5Hex(data), "\"");
   }
 
   // --- RPCs --------------------------------------------------------------------------------
@@ -274,9 +286,10 @@ class FakeObjects {
 
   grpc::Status Download(grpc::ServerContext* context, const v1::DownloadRequest& request,
                         grpc::ServerWriter<v1::DownloadResponse>* writer) {
-    std::string data;
+    std::string data, etag, stored_md5;
     {
       absl::MutexLock lock(&mu_);
+      download_requests_.push_back(request);
       if (grpc::Status found = CheckBucket(request.storage(), request.bucket()); !found.ok()) {
         return found;
       }
@@ -287,6 +300,23 @@ class FakeObjects {
                               "OBJECT_NOT_FOUND");
       }
       data = it->second;
+      auto etag_it = download_etags.find(request.key());
+      etag = etag_it == download_etags.end() ? DownloadEtag(data) : etag_it->second;
+      auto md5_it = stored_md5s.find(request.key());
+      stored_md5 = md5_it == stored_md5s.end() ? Md5Hex(data) : md5_it->second;
+    }
+    // if_match as the service checks it: before the info, exact comparison.
+    if (!request.if_match().empty() && request.if_match() != etag && !ignore_if_match) {
+      if (etag.empty()) {
+        return RichGrpcStatus(grpc::StatusCode::FAILED_PRECONDITION,
+                              "the provider reports no ETag for \"" + request.key() + "\"",
+                              "ETAG_UNAVAILABLE");
+      }
+      return RichGrpcStatus(
+          grpc::StatusCode::FAILED_PRECONDITION,
+          absl::StrCat("\"", request.key(), "\" changed since the download began (ETag ", etag,
+                       ", expected ", request.if_match(), ")"),
+          "OBJECT_CHANGED");
     }
     const int64_t size = static_cast<int64_t>(data.size());
     const int64_t length = request.has_length() ? request.length() : size - request.offset();
@@ -296,10 +326,11 @@ class FakeObjects {
     v1::DownloadResponse message;
     v1::DownloadInfo* info = message.mutable_info();
     info->set_object_size(size);
+    info->set_etag(etag);
     info->set_offset(request.offset());
     info->set_length(length);
-    info->set_stored_md5_hex(Md5Hex(data));
-    info->set_verified(request.offset() == 0 && length == size);
+    info->set_stored_md5_hex(stored_md5);
+    info->set_verified(request.offset() == 0 && length == size && !stored_md5.empty());
     info->set_storage_id("stg_0000000000000001");
     if (!writer->Write(message)) return grpc::Status::CANCELLED;
     int64_t sent = 0;
@@ -364,6 +395,7 @@ class FakeObjects {
   std::vector<v1::ListIncompleteUploadsRequest> incomplete_requests_;
   std::vector<v1::CleanupIncompleteUploadsRequest> cleanup_requests_;
   std::vector<v1::SetLifecycleRequest> set_lifecycle_requests_;
+  std::vector<v1::DownloadRequest> download_requests_;
 };
 
 }  // namespace pluton::storage::client::testing
