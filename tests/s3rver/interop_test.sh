@@ -191,6 +191,23 @@ cmp -s "$resumed" "$work/files/object-$big" || fail "the resumed 300 MiB object 
 rm -f "$resumed"
 echo "resumed downloads: the stream after --length $first, the 300 MiB object after a kill at $have bytes; both byte for byte"
 
+# An object replaced between the start of a download and its --resume: the CLI sends the ETag
+# it recorded on the file, the service refuses (OBJECT_CHANGED), and the file is left alone
+# rather than stitched from two versions.
+head -c 1000000 /dev/urandom >"$work/v1.bin"
+head -c 1000000 /dev/urandom >"$work/v2.bin"
+cli upload s3rver "$bucket" replaced/obj "$work/v1.bin" >/dev/null || fail "upload of version 1"
+part=$work/restore/replaced.part
+dl replaced/obj "$part" --length 400000 >/dev/null 2>&1 || fail "first 400000 bytes of version 1"
+cli upload s3rver "$bucket" replaced/obj "$work/v2.bin" >/dev/null || fail "upload of version 2"
+rc=0; dl replaced/obj "$part" --resume >/dev/null 2>"$work/dl.err" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "the object changed since" "$work/dl.err" ||
+  fail "resume across a replaced object: exit $rc, wanted 1 and 'the object changed since': $(cat "$work/dl.err")"
+cmp -s "$part" <(head -c 400000 "$work/v1.bin") || fail "the refused resume changed the partial file"
+rm -f "$part"
+cli rm s3rver "$bucket" replaced/obj >/dev/null || fail "rm of replaced/obj"  # keeps the listings below exact
+echo "resume across a replaced object: refused (OBJECT_CHANGED), partial file untouched"
+
 # A missing key: exit 1 (NOT_FOUND), and the file this run created is removed.
 rc=0; dl interop/no-such-object "$work/restore/missing" >/dev/null 2>"$work/dl.err" || rc=$?
 [ "$rc" -eq 1 ] && grep -q '^error: NOT_FOUND: ' "$work/dl.err" ||
