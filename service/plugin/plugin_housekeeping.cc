@@ -130,6 +130,70 @@ absl::Status CheckStruct(absl::string_view provider_id, absl::string_view what, 
                    absl::StrCat("returned a malformed ", what, " (struct_size ", got, ")"));
 }
 
+// One array in a plugin result of type T: its entries and count fields, and what its entries
+// are for messages ("objects"). Made by Array(), which deduces the types.
+template <class T, class E>
+struct ArrayField {
+  const char* what;
+  const E* T::*entries;
+  size_t T::*count;
+};
+template <class T, class E>
+ArrayField<T, E> Array(const char* what, const E* T::*entries, size_t T::*count) {
+  return {what, entries, count};
+}
+
+// CheckArray for each of `arrays` in `result`, in order; the first failure.
+template <class T>
+absl::Status CheckArrays(absl::string_view /*provider_id*/, const T& /*result*/) {
+  return absl::OkStatus();
+}
+template <class T, class E, class... Rest>
+absl::Status CheckArrays(absl::string_view provider_id, const T& result,
+                         const ArrayField<T, E>& first, const Rest&... rest) {
+  RETURN_IF_ERROR(CheckArray(provider_id, first.what, result.*first.entries, result.*first.count));
+  return CheckArrays(provider_id, result, rest...);
+}
+
+// What a plugin-owned result must be when `function` returned success: non-NULL (else the
+// plugin "returned success from <function> without <missing>") and at least `min_size` bytes
+// by its struct_size (else "a malformed <what>").
+struct ResultShape {
+  const char* function;  // "list_objects"
+  const char* missing;   // "a list"
+  const char* what;      // "object list"
+  size_t min_size;       // PLUTON_FIELD_END of the last field the host reads
+};
+
+// Takes ownership of `raw`, which the plugin returned from shape.function with success, and
+// checks it in order: non-NULL, struct_size (CheckStruct), then each of `arrays` (CheckArray);
+// the first failure is a PluginBug naming `provider_id`. `raw` (when non-NULL) is released
+// with `destroy`, the plugin's function for it, when the returned pointer goes, or before
+// returning when a check fails. REQUIRES: `destroy` is non-NULL (Require checked the group).
+template <class T, class... E>
+absl::StatusOr<PluginPtr<T>> TakeResult(absl::string_view provider_id, T* raw, void (*destroy)(T*),
+                                        const ResultShape& shape,
+                                        const ArrayField<T, E>&... arrays) {
+  if (raw == nullptr) {
+    return PluginBug(provider_id, absl::StrCat("returned success from ", shape.function,
+                                               " without ", shape.missing));
+  }
+  PluginPtr<T> result(raw, {destroy});
+  RETURN_IF_ERROR(CheckStruct(provider_id, shape.what, result->struct_size, shape.min_size));
+  RETURN_IF_ERROR(CheckArrays(provider_id, *result, arrays...));
+  return result;
+}
+
+// A listing's next page token must differ from the one it was given (unless that was the
+// first page's ""): otherwise a caller following the tokens would never stop.
+absl::Status CheckPageAdvances(absl::string_view provider_id, const std::string& given,
+                               const std::string& next) {
+  if (next != given || given.empty()) return absl::OkStatus();
+  return PluginBug(provider_id,
+                   "returned the page token it was given as the next one (an endless "
+                   "listing)");
+}
+
 }  // namespace
 
 absl::Status CheckHousekeepingGroups(const pluton_plugin_api* api) {
@@ -174,12 +238,14 @@ absl::StatusOr<ObjectListing> PluginProvider::ListObjects(
   pluton_object_list* raw = nullptr;
   RETURN_IF_ERROR(
       TakeError(api_, id_, "list_objects", api_->list_objects(c_config.get(), &params, &raw)));
-  if (raw == nullptr) return PluginBug(id_, "returned success from list_objects without a list");
-  PluginPtr<pluton_object_list> list(raw, {api_->object_list_destroy});
-  RETURN_IF_ERROR(CheckStruct(id_, "object list", list->struct_size,
-                              PLUTON_FIELD_END(pluton_object_list, next_page_token)));
-  RETURN_IF_ERROR(CheckArray(id_, "objects", list->objects, list->object_count));
-  RETURN_IF_ERROR(CheckArray(id_, "common prefixes", list->common_prefixes, list->prefix_count));
+  ASSIGN_OR_RETURN(
+      const PluginPtr<pluton_object_list> list,
+      TakeResult(id_, raw, api_->object_list_destroy,
+                 {"list_objects", "a list", "object list",
+                  PLUTON_FIELD_END(pluton_object_list, next_page_token)},
+                 Array("objects", &pluton_object_list::objects, &pluton_object_list::object_count),
+                 Array("common prefixes", &pluton_object_list::common_prefixes,
+                       &pluton_object_list::prefix_count)));
   ObjectListing out;
   out.objects.reserve(list->object_count);
   for (size_t i = 0; i < list->object_count; ++i) {
@@ -196,11 +262,7 @@ absl::StatusOr<ObjectListing> PluginProvider::ListObjects(
     out.common_prefixes.push_back(OrEmpty(list->common_prefixes[i]));
   }
   out.next_page_token = OrEmpty(list->next_page_token);
-  if (out.next_page_token == spec.page_token && !spec.page_token.empty()) {
-    return PluginBug(id_,
-                     "returned the page token it was given as the next one (an endless "
-                     "listing)");
-  }
+  RETURN_IF_ERROR(CheckPageAdvances(id_, spec.page_token, out.next_page_token));
   return out;
 }
 
@@ -223,11 +285,12 @@ absl::StatusOr<ObjectDetails> PluginProvider::StatObject(const ConfigMap& config
   pluton_object_stat* raw = nullptr;
   RETURN_IF_ERROR(
       TakeError(api_, id_, "stat_object", api_->stat_object(c_config.get(), &params, &raw)));
-  if (raw == nullptr) return PluginBug(id_, "returned success from stat_object without a stat");
-  PluginPtr<pluton_object_stat> stat(raw, {api_->object_stat_destroy});
-  RETURN_IF_ERROR(CheckStruct(id_, "object stat", stat->struct_size,
-                              PLUTON_FIELD_END(pluton_object_stat, metadata)));
-  RETURN_IF_ERROR(CheckArray(id_, "metadata entries", stat->metadata, stat->metadata_count));
+  ASSIGN_OR_RETURN(const PluginPtr<pluton_object_stat> stat,
+                   TakeResult(id_, raw, api_->object_stat_destroy,
+                              {"stat_object", "a stat", "object stat",
+                               PLUTON_FIELD_END(pluton_object_stat, metadata)},
+                              Array("metadata entries", &pluton_object_stat::metadata,
+                                    &pluton_object_stat::metadata_count)));
   ObjectDetails out;
   out.key = key;
   out.size = stat->size;
@@ -273,13 +336,12 @@ absl::StatusOr<std::vector<KeyFailure>> PluginProvider::DeleteObjects(
   pluton_delete_result* raw = nullptr;
   RETURN_IF_ERROR(
       TakeError(api_, id_, "delete_objects", api_->delete_objects(c_config.get(), &params, &raw)));
-  if (raw == nullptr) {
-    return PluginBug(id_, "returned success from delete_objects without a result");
-  }
-  PluginPtr<pluton_delete_result> result(raw, {api_->delete_result_destroy});
-  RETURN_IF_ERROR(CheckStruct(id_, "delete result", result->struct_size,
-                              PLUTON_FIELD_END(pluton_delete_result, failures)));
-  RETURN_IF_ERROR(CheckArray(id_, "delete failures", result->failures, result->failure_count));
+  ASSIGN_OR_RETURN(const PluginPtr<pluton_delete_result> result,
+                   TakeResult(id_, raw, api_->delete_result_destroy,
+                              {"delete_objects", "a result", "delete result",
+                               PLUTON_FIELD_END(pluton_delete_result, failures)},
+                              Array("delete failures", &pluton_delete_result::failures,
+                                    &pluton_delete_result::failure_count)));
   std::vector<KeyFailure> failures;
   for (size_t i = 0; i < result->failure_count; ++i) {
     const pluton_delete_failure& f = result->failures[i];
@@ -302,24 +364,19 @@ absl::StatusOr<IncompleteUploadListing> PluginProvider::ListIncompleteUploads(
   pluton_incomplete_upload_list* raw = nullptr;
   RETURN_IF_ERROR(TakeError(api_, id_, "list_incomplete_uploads",
                             api_->list_incomplete_uploads(c_config.get(), &params, &raw)));
-  if (raw == nullptr) {
-    return PluginBug(id_, "returned success from list_incomplete_uploads without a list");
-  }
-  PluginPtr<pluton_incomplete_upload_list> list(raw, {api_->incomplete_upload_list_destroy});
-  RETURN_IF_ERROR(CheckStruct(id_, "incomplete upload list", list->struct_size,
-                              PLUTON_FIELD_END(pluton_incomplete_upload_list, next_page_token)));
-  RETURN_IF_ERROR(CheckArray(id_, "incomplete uploads", list->uploads, list->upload_count));
+  ASSIGN_OR_RETURN(const PluginPtr<pluton_incomplete_upload_list> list,
+                   TakeResult(id_, raw, api_->incomplete_upload_list_destroy,
+                              {"list_incomplete_uploads", "a list", "incomplete upload list",
+                               PLUTON_FIELD_END(pluton_incomplete_upload_list, next_page_token)},
+                              Array("incomplete uploads", &pluton_incomplete_upload_list::uploads,
+                                    &pluton_incomplete_upload_list::upload_count)));
   IncompleteUploadListing out;
   for (size_t i = 0; i < list->upload_count; ++i) {
     const pluton_incomplete_upload& u = list->uploads[i];
     out.uploads.push_back({OrEmpty(u.key), OrEmpty(u.upload_id), FromUnixMs(u.initiated_unix_ms)});
   }
   out.next_page_token = OrEmpty(list->next_page_token);
-  if (out.next_page_token == spec.page_token && !spec.page_token.empty()) {
-    return PluginBug(id_,
-                     "returned the page token it was given as the next one (an endless "
-                     "listing)");
-  }
+  RETURN_IF_ERROR(CheckPageAdvances(id_, spec.page_token, out.next_page_token));
   return out;
 }
 
@@ -359,13 +416,12 @@ absl::StatusOr<std::vector<LifecycleRuleSpec>> PluginProvider::GetLifecycle(
   pluton_lifecycle* raw = nullptr;
   RETURN_IF_ERROR(
       TakeError(api_, id_, "get_lifecycle", api_->get_lifecycle(c_config.get(), &params, &raw)));
-  if (raw == nullptr) {
-    return PluginBug(id_, "returned success from get_lifecycle without rules");
-  }
-  PluginPtr<pluton_lifecycle> lifecycle(raw, {api_->lifecycle_destroy});
-  RETURN_IF_ERROR(CheckStruct(id_, "lifecycle", lifecycle->struct_size,
-                              PLUTON_FIELD_END(pluton_lifecycle, rules)));
-  RETURN_IF_ERROR(CheckArray(id_, "lifecycle rules", lifecycle->rules, lifecycle->rule_count));
+  ASSIGN_OR_RETURN(
+      const PluginPtr<pluton_lifecycle> lifecycle,
+      TakeResult(
+          id_, raw, api_->lifecycle_destroy,
+          {"get_lifecycle", "rules", "lifecycle", PLUTON_FIELD_END(pluton_lifecycle, rules)},
+          Array("lifecycle rules", &pluton_lifecycle::rules, &pluton_lifecycle::rule_count)));
   std::vector<LifecycleRuleSpec> rules;
   for (size_t i = 0; i < lifecycle->rule_count; ++i) {
     const pluton_lifecycle_rule& r = lifecycle->rules[i];

@@ -3,7 +3,7 @@
 // listed and cleaned up by age (an upload still streaming is aborted only when old enough, and
 // then fails); lifecycle UNIMPLEMENTED for local; every bad request with its code and field.
 #include <gtest/gtest.h>
-#include <openssl/md5.h>
+#include <openssl/evp.h>
 
 #include <chrono>
 #include <thread>
@@ -20,10 +20,10 @@ using storage::client::FromGrpcStatus;
 using storage::client::GetErrorDetails;
 
 std::string Md5Hex(const std::string& data) {
-  unsigned char digest[MD5_DIGEST_LENGTH];
-  MD5(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), digest, &size, EVP_md5(), nullptr);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
 std::vector<std::string> Fields(const absl::Status& status) {

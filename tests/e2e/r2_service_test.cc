@@ -4,44 +4,25 @@
 // failed or cancelled upload must leave no multipart upload and no object behind.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <thread>
 
 #include "absl/strings/escaping.h"
 #include "client/error_details.h"
 #include "grpcpp/grpcpp.h"
+#include "r2fake_suite.h"
 #include "s3core/r2fake_process.h"
-#include "server_fixture.h"
 
 namespace pluton::testing {
 namespace {
 
-using ::pluton::s3::testing::R2FakeProcess;
 using ::testing::HasSubstr;
 
 constexpr int64_t kMiB = 1 << 20;
 constexpr char kBucket[] = "backups";
 
-std::string Md5(const std::string& data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), out, &size, EVP_md5(), nullptr);
-  return std::string(reinterpret_cast<const char*>(out), size);
-}
-
-class R2ServiceTest : public ServerFixture {
+class R2ServiceTest : public R2FakeSuite {
  protected:
-  static void SetUpTestSuite() {
-    auto fake = R2FakeProcess::StartDefault();
-    ASSERT_TRUE(fake.ok()) << fake.status();
-    fake_ = std::move(*fake).release();
-  }
-  static void TearDownTestSuite() {
-    delete fake_;
-    fake_ = nullptr;
-  }
-
   void SetUp() override {
     ASSERT_NE(fake_, nullptr);
     fake_->Reset();
@@ -77,11 +58,7 @@ class R2ServiceTest : public ServerFixture {
     }
     return false;
   }
-
-  static R2FakeProcess* fake_;
 };
-
-R2FakeProcess* R2ServiceTest::fake_ = nullptr;
 
 TEST_F(R2ServiceTest, TestConnectionThroughTheServiceReportsEveryCheck) {
   v1::TestConnectionRequest request;

@@ -5,45 +5,26 @@
 // back as written, and bad requests get their codes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include "absl/strings/escaping.h"
 #include "client/error_details.h"
 #include "grpcpp/grpcpp.h"
 #include "pluton/s3/curl_transport.h"
 #include "pluton/s3/s3_client.h"
+#include "r2fake_suite.h"
 #include "s3core/r2fake_process.h"
-#include "server_fixture.h"
 
 namespace pluton::testing {
 namespace {
 
-using ::pluton::s3::testing::R2FakeProcess;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr size_t kMiB = 1 << 20;
 constexpr char kBucket[] = "backups";
 
-std::string Md5(const std::string& data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), out, &size, EVP_md5(), nullptr);
-  return std::string(reinterpret_cast<const char*>(out), size);
-}
-
-class S3RestoreTest : public ServerFixture, public ::testing::WithParamInterface<std::string> {
+class S3RestoreTest : public R2FakeSuite, public ::testing::WithParamInterface<std::string> {
  protected:
-  static void SetUpTestSuite() {
-    auto fake = R2FakeProcess::StartDefault();
-    ASSERT_TRUE(fake.ok()) << fake.status();
-    fake_ = std::move(*fake).release();
-  }
-  static void TearDownTestSuite() {
-    delete fake_;
-    fake_ = nullptr;
-  }
-
   void SetUp() override {
     ASSERT_NE(fake_, nullptr);
     fake_->Reset();
@@ -105,11 +86,8 @@ class S3RestoreTest : public ServerFixture, public ::testing::WithParamInterface
     return storage::client::FromGrpcStatus(((*stub_).*method)(&context, request, response));
   }
 
-  static R2FakeProcess* fake_;
   std::unique_ptr<v1::StorageService::Stub> stub_;
 };
-
-R2FakeProcess* S3RestoreTest::fake_ = nullptr;
 
 TEST_P(S3RestoreTest, UploadsComeBackByteExact) {
   struct Case {
@@ -159,6 +137,21 @@ TEST_P(S3RestoreTest, RangedAndResumedDownloadsAddUp) {
 
   // Resuming a finished download sends nothing.
   ASSERT_TRUE(Get(Request("multi", static_cast<int64_t>(data.size())), &rest).ok());
+  EXPECT_TRUE(rest.empty());
+}
+
+TEST_P(S3RestoreTest, ResumeRefusesAnObjectReplacedSinceTheDownloadBegan) {
+  Put("versioned", PatternBytes(7 * kMiB, 1));  // multipart: no stored MD5 to catch it later
+  std::string first;
+  v1::DownloadInfo info;
+  ASSERT_TRUE(Get(Request("versioned", 0, 1000), &first, &info).ok());
+  Put("versioned", PatternBytes(7 * kMiB, 2));
+  v1::DownloadRequest resume = Request("versioned", 1000);
+  resume.set_if_match(info.etag());
+  std::string rest;
+  const absl::Status status = Get(resume, &rest);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_EQ(storage::client::GetErrorDetails(status).reason, "OBJECT_CHANGED");
   EXPECT_TRUE(rest.empty());
 }
 

@@ -105,7 +105,8 @@ class LocalHousekeepingTest : public LocalPluginTest {
     return ok;
   }
 
-  Page ListObjects(const std::string& bucket, const ListArgs& args = {}) {
+  // The parameters of a listing call; they borrow `bucket` and `args`' strings.
+  static pluton_list_params ListParams(const std::string& bucket, const ListArgs& args) {
     pluton_list_params params{};
     params.struct_size = sizeof(params);
     params.bucket = bucket.c_str();
@@ -113,15 +114,37 @@ class LocalHousekeepingTest : public LocalPluginTest {
     params.delimiter = args.delimiter.c_str();
     params.page_token = args.page_token.c_str();
     params.max_entries = args.max_entries;
+    return params;
+  }
+
+  // The parameters of a call on one object; they borrow `bucket` and `key`.
+  static pluton_object_params ObjectParams(const std::string& bucket, const std::string& key) {
+    pluton_object_params params{};
+    params.struct_size = sizeof(params);
+    params.bucket = bucket.c_str();
+    params.key = key.c_str();
+    return params;
+  }
+
+  // Whether a call that returns a plugin-owned `result` may have it read: a failed call must
+  // leave it NULL and a successful one must set it (the test fails otherwise). True when the
+  // call succeeded with a result; the caller then copies it and releases it.
+  template <class T>
+  static bool Returned(const Error& error, const T* result) {
+    if (!error.ok) {
+      EXPECT_EQ(result, nullptr);
+      return false;
+    }
+    EXPECT_NE(result, nullptr);
+    return result != nullptr;
+  }
+
+  Page ListObjects(const std::string& bucket, const ListArgs& args = {}) {
+    const pluton_list_params params = ListParams(bucket, args);
     pluton_object_list* list = nullptr;
     Page page;
     page.error = Check(api_->list_objects(config_.get(), &params, &list));
-    if (!page.error.ok) {
-      EXPECT_EQ(list, nullptr);
-      return page;
-    }
-    EXPECT_NE(list, nullptr);
-    if (list == nullptr) return page;
+    if (!Returned(page.error, list)) return page;
     EXPECT_EQ(list->struct_size, sizeof(pluton_object_list));
     for (size_t i = 0; i < list->object_count; ++i) {
       const pluton_object_entry& e = list->objects[i];
@@ -161,19 +184,11 @@ class LocalHousekeepingTest : public LocalPluginTest {
   }
 
   StatInfo Stat(const std::string& bucket, const std::string& key) {
-    pluton_object_params params{};
-    params.struct_size = sizeof(params);
-    params.bucket = bucket.c_str();
-    params.key = key.c_str();
+    const pluton_object_params params = ObjectParams(bucket, key);
     pluton_object_stat* stat = nullptr;
     StatInfo info;
     info.error = Check(api_->stat_object(config_.get(), &params, &stat));
-    if (!info.error.ok) {
-      EXPECT_EQ(stat, nullptr);
-      return info;
-    }
-    EXPECT_NE(stat, nullptr);
-    if (stat == nullptr) return info;
+    if (!Returned(info.error, stat)) return info;
     info.size = stat->size;
     info.modified_unix_ms = stat->modified_unix_ms;
     info.etag = stat->etag;
@@ -199,12 +214,7 @@ class LocalHousekeepingTest : public LocalPluginTest {
     pluton_delete_result* result = nullptr;
     DeleteOutcome outcome;
     outcome.error = Check(api_->delete_objects(config_.get(), &params, &result));
-    if (!outcome.error.ok) {
-      EXPECT_EQ(result, nullptr);
-      return outcome;
-    }
-    EXPECT_NE(result, nullptr);
-    if (result == nullptr) return outcome;
+    if (!Returned(outcome.error, result)) return outcome;
     for (size_t i = 0; i < result->failure_count; ++i) {
       outcome.failures.emplace_back(result->failures[i].key, result->failures[i].code);
       outcome.messages.push_back(result->failures[i].message);
@@ -214,22 +224,11 @@ class LocalHousekeepingTest : public LocalPluginTest {
   }
 
   UploadPage ListUploads(const std::string& bucket, const ListArgs& args = {}) {
-    pluton_list_params params{};
-    params.struct_size = sizeof(params);
-    params.bucket = bucket.c_str();
-    params.prefix = args.prefix.c_str();
-    params.delimiter = args.delimiter.c_str();
-    params.page_token = args.page_token.c_str();
-    params.max_entries = args.max_entries;
+    const pluton_list_params params = ListParams(bucket, args);
     pluton_incomplete_upload_list* list = nullptr;
     UploadPage page;
     page.error = Check(api_->list_incomplete_uploads(config_.get(), &params, &list));
-    if (!page.error.ok) {
-      EXPECT_EQ(list, nullptr);
-      return page;
-    }
-    EXPECT_NE(list, nullptr);
-    if (list == nullptr) return page;
+    if (!Returned(page.error, list)) return page;
     for (size_t i = 0; i < list->upload_count; ++i) {
       const pluton_incomplete_upload& u = list->uploads[i];
       page.uploads.push_back({u.key, u.upload_id, u.initiated_unix_ms});
@@ -240,10 +239,7 @@ class LocalHousekeepingTest : public LocalPluginTest {
   }
 
   Error Abort(const std::string& bucket, const std::string& key, const std::string& upload_id) {
-    pluton_object_params params{};
-    params.struct_size = sizeof(params);
-    params.bucket = bucket.c_str();
-    params.key = key.c_str();
+    const pluton_object_params params = ObjectParams(bucket, key);
     return Check(api_->abort_incomplete_upload(config_.get(), &params, upload_id.c_str()));
   }
 

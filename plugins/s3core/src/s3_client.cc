@@ -150,16 +150,7 @@ absl::StatusOr<HttpResponse> S3Client::Execute(const Call& call, const CancelChe
   const internal::RequestTarget target = internal::TargetFor(
       internal::BaseUrl{scheme_, authority_}, endpoint_.path_style, call.bucket, call.key);
 
-  SigV4Request to_sign;
-  to_sign.method = call.method;
-  to_sign.canonical_uri = target.canonical_uri;
-  to_sign.query = call.query;
-  to_sign.headers.reserve(call.headers.size() + 1);
-  to_sign.headers.emplace_back("Host", target.host);
-  to_sign.headers.insert(to_sign.headers.end(), call.headers.begin(), call.headers.end());
-  to_sign.payload_hash = call.payload_hash;
-  to_sign.region = endpoint_.region;
-  to_sign.service = "s3";
+  SigV4Request to_sign = ToSign(call.method, target, call.query, call.headers, call.payload_hash);
 
   HttpRequest request;
   request.method = call.method;
@@ -167,19 +158,9 @@ absl::StatusOr<HttpResponse> S3Client::Execute(const Call& call, const CancelChe
   request.timeout = retry_.request_timeout;
   request.connect_timeout = retry_.connect_timeout;
 
-  const int max_attempts = std::max(1, retry_.max_attempts);
   for (int attempt = 1;; ++attempt) {
     if (cancelled && cancelled()) return CancelledError(call.what);
-    to_sign.time = absl::Now();
-    absl::StatusOr<SigV4Result> signed_request = signer_.Sign(to_sign);
-    if (!signed_request.ok()) {
-      return WithMessage(signed_request.status(),
-                         absl::StrCat(call.what, ": ", signed_request.status().message()));
-    }
-    request.url = target.Url(signed_request->query_string);
-    request.headers = to_sign.headers;
-    request.headers.insert(request.headers.end(), signed_request->headers_to_add.begin(),
-                           signed_request->headers_to_add.end());
+    S3_RETURN_IF_ERROR(SignAttempt(call.what, target, to_sign, request));
 
     absl::StatusOr<HttpResponse> response = transport_->Send(request, cancelled);
     absl::Status failure;
@@ -199,22 +180,61 @@ absl::StatusOr<HttpResponse> S3Client::Execute(const Call& call, const CancelChe
         retry_after = internal::ParseRetryAfter(*value, absl::Now());
       }
     }
-    if (attempt >= max_attempts) {
-      if (max_attempts == 1) return failure;
-      return WithMessage(
-          failure, absl::StrCat(failure.message(), " (gave up after ", attempt, " attempts)"));
-    }
-    absl::Duration delay = internal::BackoffDelay(retry_.initial_backoff, retry_.max_backoff,
-                                                  attempt, internal::UnitRandom());
-    if (retry_after.has_value()) {
-      delay = std::max(delay, std::min(*retry_after, retry_.max_retry_after));
-    }
-    if (!internal::SleepUnlessCancelled(delay, cancelled)) {
-      return TransportError(
-          TransportErrorKind::kCancelled,
-          absl::StrCat(call.what, ": cancelled while waiting to retry after: ", failure.message()));
-    }
+    S3_RETURN_IF_ERROR(WaitToRetry(call.what, attempt, failure, retry_after, cancelled));
   }
+}
+
+SigV4Request S3Client::ToSign(const std::string& method, const internal::RequestTarget& target,
+                              const QueryParams& query, const HeaderList& headers,
+                              std::string payload_hash) const {
+  SigV4Request to_sign;
+  to_sign.method = method;
+  to_sign.canonical_uri = target.canonical_uri;
+  to_sign.query = query;
+  to_sign.headers.reserve(headers.size() + 1);
+  to_sign.headers.emplace_back("Host", target.host);
+  to_sign.headers.insert(to_sign.headers.end(), headers.begin(), headers.end());
+  to_sign.payload_hash = std::move(payload_hash);
+  to_sign.region = endpoint_.region;
+  to_sign.service = "s3";
+  return to_sign;
+}
+
+absl::Status S3Client::SignAttempt(absl::string_view what, const internal::RequestTarget& target,
+                                   SigV4Request& to_sign, HttpRequest& request) const {
+  to_sign.time = absl::Now();
+  absl::StatusOr<SigV4Result> signed_request = signer_.Sign(to_sign);
+  if (!signed_request.ok()) {
+    return WithMessage(signed_request.status(),
+                       absl::StrCat(what, ": ", signed_request.status().message()));
+  }
+  request.url = target.Url(signed_request->query_string);
+  request.headers = to_sign.headers;
+  request.headers.insert(request.headers.end(), signed_request->headers_to_add.begin(),
+                         signed_request->headers_to_add.end());
+  return absl::OkStatus();
+}
+
+absl::Status S3Client::WaitToRetry(absl::string_view what, int attempt, const absl::Status& failure,
+                                   std::optional<absl::Duration> retry_after,
+                                   const CancelCheck& cancelled) const {
+  const int max_attempts = std::max(1, retry_.max_attempts);
+  if (attempt >= max_attempts) {
+    if (max_attempts == 1) return failure;
+    return WithMessage(failure,
+                       absl::StrCat(failure.message(), " (gave up after ", attempt, " attempts)"));
+  }
+  absl::Duration delay = internal::BackoffDelay(retry_.initial_backoff, retry_.max_backoff, attempt,
+                                                internal::UnitRandom());
+  if (retry_after.has_value()) {
+    delay = std::max(delay, std::min(*retry_after, retry_.max_retry_after));
+  }
+  if (!internal::SleepUnlessCancelled(delay, cancelled)) {
+    return TransportError(
+        TransportErrorKind::kCancelled,
+        absl::StrCat(what, ": cancelled while waiting to retry after: ", failure.message()));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<std::string>> S3Client::ListBuckets(const CancelCheck& cancelled) {

@@ -1,6 +1,5 @@
 // S3Client's reads: GetObject (a byte range as an ObjectReader), HeadObject, and OpenObject,
 // which signs and opens one GET or HEAD as a stream with the client's retries.
-#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -11,6 +10,7 @@
 #include "pluton/s3/digest.h"
 #include "pluton/s3/s3_client.h"
 #include "retry.h"
+#include "s3_client_call.h"
 #include "s3_error_payload.h"
 #include "s3_url.h"
 #include "status_macros.h"
@@ -18,13 +18,7 @@
 namespace pluton::s3 {
 namespace {
 
-// `status` with `message` instead of its own, payloads (transport kind, S3 error) kept.
-absl::Status Reworded(const absl::Status& status, absl::string_view message) {
-  absl::Status out(status.code(), message);
-  status.ForEachPayload(
-      [&out](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
-  return out;
-}
+using internal::WithMessage;
 
 absl::Status CheckObjectArguments(absl::string_view what, const std::string& bucket,
                                   const std::string& key,
@@ -105,14 +99,8 @@ absl::StatusOr<std::unique_ptr<HttpResponseStream>> S3Client::OpenObject(
   const internal::RequestTarget target = internal::TargetFor(
       internal::BaseUrl{scheme_, authority_}, endpoint_.path_style, call.bucket, call.key);
 
-  SigV4Request to_sign;
-  to_sign.method = call.method;
-  to_sign.canonical_uri = target.canonical_uri;
-  to_sign.headers.emplace_back("Host", target.host);
-  to_sign.headers.insert(to_sign.headers.end(), call.headers.begin(), call.headers.end());
-  to_sign.payload_hash = std::string(kEmptySha256Hex);
-  to_sign.region = endpoint_.region;
-  to_sign.service = "s3";
+  SigV4Request to_sign =
+      ToSign(call.method, target, QueryParams(), call.headers, std::string(kEmptySha256Hex));
 
   HttpRequest request;
   request.method = call.method;
@@ -120,29 +108,20 @@ absl::StatusOr<std::unique_ptr<HttpResponseStream>> S3Client::OpenObject(
   request.timeout = call.method == "HEAD" ? retry_.request_timeout : absl::InfiniteDuration();
   request.connect_timeout = retry_.connect_timeout;
 
-  const int max_attempts = std::max(1, retry_.max_attempts);
   for (;;) {
     if (cancelled && cancelled()) {
       return TransportError(TransportErrorKind::kCancelled, absl::StrCat(call.what, ": cancelled"));
     }
     const int attempt = ++*attempts_used;
-    to_sign.time = absl::Now();
-    absl::StatusOr<SigV4Result> signed_request = signer_.Sign(to_sign);
-    if (!signed_request.ok()) {
-      return Reworded(signed_request.status(),
-                      absl::StrCat(call.what, ": ", signed_request.status().message()));
-    }
-    request.url = target.Url(signed_request->query_string);
-    request.headers = to_sign.headers;
-    request.headers.insert(request.headers.end(), signed_request->headers_to_add.begin(),
-                           signed_request->headers_to_add.end());
+    S3_RETURN_IF_ERROR(SignAttempt(call.what, target, to_sign, request));
 
     absl::StatusOr<std::unique_ptr<HttpResponseStream>> stream =
         transport_->Open(request, cancelled);
     absl::Status failure;
     std::optional<absl::Duration> retry_after;
     if (!stream.ok()) {
-      failure = Reworded(stream.status(), absl::StrCat(call.what, ": ", stream.status().message()));
+      failure =
+          WithMessage(stream.status(), absl::StrCat(call.what, ": ", stream.status().message()));
       if (!IsRetryableTransportError(stream.status())) return failure;
     } else if ((*stream)->response().status / 100 == 2) {
       return stream;
@@ -156,21 +135,7 @@ absl::StatusOr<std::unique_ptr<HttpResponseStream>> S3Client::OpenObject(
         retry_after = internal::ParseRetryAfter(*value, absl::Now());
       }
     }
-    if (attempt >= max_attempts) {
-      if (max_attempts == 1) return failure;
-      return Reworded(failure,
-                      absl::StrCat(failure.message(), " (gave up after ", attempt, " attempts)"));
-    }
-    absl::Duration delay = internal::BackoffDelay(retry_.initial_backoff, retry_.max_backoff,
-                                                  attempt, internal::UnitRandom());
-    if (retry_after.has_value()) {
-      delay = std::max(delay, std::min(*retry_after, retry_.max_retry_after));
-    }
-    if (!internal::SleepUnlessCancelled(delay, cancelled)) {
-      return TransportError(
-          TransportErrorKind::kCancelled,
-          absl::StrCat(call.what, ": cancelled while waiting to retry after: ", failure.message()));
-    }
+    S3_RETURN_IF_ERROR(WaitToRetry(call.what, attempt, failure, retry_after, cancelled));
   }
 }
 

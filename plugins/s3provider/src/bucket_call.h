@@ -1,7 +1,8 @@
 // Internal to pluton_s3provider: what every housekeeping call shares. A BucketCall resolves
 // the storage configuration, checks the bucket name and the caller's own field problems (all
 // reported at once), builds an S3Client over the plugin's shared transport whose requests
-// poll the host's cancel token, and turns a failed S3 call into the provider's words.
+// poll the host's cancel token (those steps are StorageCall's), and turns a failed S3 call
+// into the provider's words.
 //
 //   BucketCall call(provider, Operation::kList);
 //   if (pluton_error* error = call.Prepare(config, bucket, cancel, {})) return error;
@@ -15,7 +16,6 @@
 #ifndef PLUTON_PLUGINS_S3PROVIDER_SRC_BUCKET_CALL_H_
 #define PLUTON_PLUGINS_S3PROVIDER_SRC_BUCKET_CALL_H_
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,10 +25,11 @@
 #include "pluton/s3provider/provider.h"
 #include "pluton/sdk/errors.h"
 #include "pluton/storage_plugin.h"
+#include "storage_call.h"
 
 namespace pluton::s3provider {
 
-class BucketCall {
+class BucketCall : public StorageCall {
  public:
   BucketCall(const Provider& provider, Operation operation);
 
@@ -39,12 +40,8 @@ class BucketCall {
                         const pluton_cancel_token* cancel,
                         std::vector<plugin_sdk::Violation> violations);
 
-  // REQUIRES: Prepare returned NULL.
-  s3::S3Client& client() const { return *client_; }
-  const s3::CancelCheck& cancelled() const { return cancelled_; }
-  const std::string& bucket() const { return bucket_; }
-  const Provider& provider() const { return provider_; }
-  const ResolvedConfig& config() const { return config_; }
+  // client(), cancelled(), bucket(), provider() and config() are StorageCall's (REQUIRES:
+  // Prepare returned NULL).
 
   // The host's error for a failed S3 call made for `operation` (by default the call's own):
   // "<doing> failed: <explanation> (<S3's answer>)" with the provider's reason. The code is
@@ -58,14 +55,6 @@ class BucketCall {
 
   // The pluton_code a failure of a housekeeping call carries (see ErrorFor).
   static pluton_code CodeOf(const Failure& failure);
-
- private:
-  const Provider& provider_;
-  const Operation operation_;
-  ResolvedConfig config_;
-  std::string bucket_;
-  s3::CancelCheck cancelled_;
-  std::unique_ptr<s3::S3Client> client_;
 };
 
 }  // namespace pluton::s3provider

@@ -3,10 +3,7 @@
 #include <utility>
 #include <vector>
 
-#include "pluton/s3provider/config_checks.h"
 #include "pluton/s3provider/failure.h"
-#include "pluton/s3provider/shared_transport.h"
-#include "pluton/sdk/abi_util.h"
 #include "pluton/sdk/errors.h"
 
 namespace pluton::s3provider {
@@ -38,30 +35,15 @@ std::string SseCustomerKeyHint(const Failure& failure, bool has_key) {
 
 pluton_error* ObjectCall::Prepare(const pluton_config* config, std::string bucket, std::string key,
                                   const pluton_cancel_token* cancel) {
-  if (pluton_error* error = ResolveConfig(provider_, config, &config_)) return error;
+  if (pluton_error* error = Resolve(config)) return error;
   std::vector<plugin_sdk::Violation> violations;
-  const std::string bucket_problem = CheckBucketName(bucket);
-  if (!bucket_problem.empty()) {
-    violations.emplace_back("bucket", "the bucket name " + bucket_problem);
-  }
+  AddBucketViolation(bucket, &violations);
   if (key.empty()) violations.emplace_back("key", "is empty; name the object");
   if (!violations.empty()) return plugin_sdk::InvalidArgumentError(std::move(violations));
   bucket_ = std::move(bucket);
   key_ = std::move(key);
-  if (plugin_sdk::CancelToken::Cancelled(cancel)) {
-    return plugin_sdk::MakeError(
-        PLUTON_CANCELLED, "CANCELLED",
-        Verb(operation_) + " " + Describe() + " was cancelled by the service before it started");
-  }
-  absl::StatusOr<s3::HttpTransport*> transport = SharedTransport(provider_);
-  if (!transport.ok()) {
-    return plugin_sdk::MakeError(
-        PLUTON_INTERNAL, "TRANSPORT_UNAVAILABLE",
-        "the plugin cannot make HTTP requests: " + std::string(transport.status().message()));
-  }
-  client_ = std::make_unique<s3::S3Client>(config_.endpoint, config_.credentials, *transport);
-  cancelled_ = [cancel] { return plugin_sdk::CancelToken::Cancelled(cancel); };
-  return nullptr;
+  return Connect(cancel, Verb(operation_) + " " + Describe() +
+                             " was cancelled by the service before it started");
 }
 
 pluton_error* ObjectCall::ErrorFor(const absl::Status& status) const {
@@ -71,11 +53,8 @@ pluton_error* ObjectCall::ErrorFor(const absl::Status& status) const {
         PLUTON_CANCELLED, "CANCELLED",
         Verb(operation_) + " " + Describe() + " was cancelled by the service");
   }
-  FailureContext context;
-  context.operation = operation_;
-  context.bucket = bucket_;
+  FailureContext context = Context(operation_);
   context.key = key_;
-  context.config = &config_;
   Explanation explanation = provider_.Explain(failure, context);
   std::string message = Verb(operation_) + " " + Describe() + " failed: " + explanation.message +
                         SseCustomerKeyHint(failure, sse_customer_key().has_value());

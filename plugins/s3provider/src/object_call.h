@@ -1,7 +1,8 @@
 // Internal to pluton_s3provider: what the calls on one object (download_open, stat_object)
 // share. An ObjectCall resolves the storage configuration, checks the bucket name and key
 // (all problems at once), builds an S3Client over the plugin's shared transport whose
-// requests poll the host's cancel token, and turns a failed S3 call into the provider's words.
+// requests poll the host's cancel token (those steps are StorageCall's), and turns a failed
+// S3 call into the provider's words.
 //
 //   ObjectCall call(provider, Operation::kStat);
 //   if (pluton_error* error = call.Prepare(config, bucket, key, cancel)) return error;
@@ -18,7 +19,6 @@
 #ifndef PLUTON_PLUGINS_S3PROVIDER_SRC_OBJECT_CALL_H_
 #define PLUTON_PLUGINS_S3PROVIDER_SRC_OBJECT_CALL_H_
 
-#include <memory>
 #include <optional>
 #include <string>
 
@@ -26,15 +26,13 @@
 #include "pluton/s3/s3_client.h"
 #include "pluton/s3provider/provider.h"
 #include "pluton/storage_plugin.h"
+#include "storage_call.h"
 
 namespace pluton::s3provider {
 
-class ObjectCall {
+class ObjectCall : public StorageCall {
  public:
-  ObjectCall(const Provider& provider, Operation operation)
-      : provider_(provider), operation_(operation) {}
-  ObjectCall(const ObjectCall&) = delete;
-  ObjectCall& operator=(const ObjectCall&) = delete;
+  ObjectCall(const Provider& provider, Operation operation) : StorageCall(provider, operation) {}
 
   // Resolves `config` (INVALID_CONFIG error when invalid), checks `bucket` and `key` (one
   // INVALID_ARGUMENT error), then prepares the client. NULL when the call may go ahead;
@@ -42,10 +40,8 @@ class ObjectCall {
   pluton_error* Prepare(const pluton_config* config, std::string bucket, std::string key,
                         const pluton_cancel_token* cancel);
 
+  // client(), cancelled(), bucket(), provider() and config() are StorageCall's.
   // REQUIRES: Prepare returned NULL.
-  s3::S3Client& client() const { return *client_; }
-  const s3::CancelCheck& cancelled() const { return cancelled_; }
-  const std::string& bucket() const { return bucket_; }
   const std::string& key() const { return key_; }
   const std::optional<s3::SseCustomerKey>& sse_customer_key() const {
     return config_.object_options.sse_customer_key;
@@ -59,13 +55,7 @@ class ObjectCall {
   pluton_error* ErrorFor(const absl::Status& status) const;
 
  private:
-  const Provider& provider_;
-  const Operation operation_;
-  ResolvedConfig config_;
-  std::string bucket_;
   std::string key_;
-  s3::CancelCheck cancelled_;
-  std::unique_ptr<s3::S3Client> client_;
 };
 
 }  // namespace pluton::s3provider

@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "pluton/s3/http_transport.h"
@@ -55,6 +56,9 @@
 #include "pluton/s3/sigv4_signer.h"
 
 namespace pluton::s3 {
+namespace internal {
+struct RequestTarget;  // where a request goes (s3_url.h, private to pluton_s3core)
+}  // namespace internal
 
 struct S3Endpoint {
   std::string base_url;  // scheme://host[:port], no trailing slash, e.g.
@@ -264,6 +268,28 @@ class S3Client {
   // HEAD /<bucket>/<key>: the object's ETag without quotes.
   absl::StatusOr<std::string> HeadObjectEtag(const std::string& bucket, const std::string& key,
                                              const CancelCheck& cancelled);
+
+  // The two retry loops (Execute, OpenObject) share these steps; what each sends and how it
+  // classifies a failure stay in the loop.
+  //
+  // What the loop signs for `method` on `target`: Host first, then `headers`; `query` and
+  // `payload_hash`; this client's region and service "s3". SignAttempt sets the time.
+  SigV4Request ToSign(const std::string& method, const internal::RequestTarget& target,
+                      const QueryParams& query, const HeaderList& headers,
+                      std::string payload_hash) const;
+  // One attempt's signature: sets to_sign.time to absl::Now(), signs, and sets request.url
+  // (target plus the signed query) and request.headers (to_sign's, then the signer's). On
+  // failure, the signer's status reworded "<what>: <message>", and `request` is unchanged.
+  absl::Status SignAttempt(absl::string_view what, const internal::RequestTarget& target,
+                           SigV4Request& to_sign, HttpRequest& request) const;
+  // After attempt number `attempt` (1-based, counted against retry_.max_attempts) failed with
+  // the retryable `failure`: the error to return when no attempt is left (`failure`, with
+  // " (gave up after N attempts)" when there were retries); a CANCELLED transport error
+  // naming `what` when `cancelled` fires during the backoff; else OK, after sleeping the
+  // backoff (at least `retry_after` when given, capped at retry_.max_retry_after).
+  absl::Status WaitToRetry(absl::string_view what, int attempt, const absl::Status& failure,
+                           std::optional<absl::Duration> retry_after,
+                           const CancelCheck& cancelled) const;
 
   S3Endpoint endpoint_;
   absl::Status endpoint_status_;  // why endpoint_.base_url is unusable, or OK

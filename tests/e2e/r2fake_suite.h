@@ -1,0 +1,58 @@
+// What the end-to-end suites against the strict R2 fake share (r2_service_test,
+// s3_restore_test): Md5, and R2FakeSuite, a ServerFixture whose test suite shares one fake
+// process: SetUpTestSuite starts it, TearDownTestSuite stops it. Each test's SetUp must check
+// that it started and reset it:
+//
+//   class R2Test : public R2FakeSuite {
+//    protected:
+//     void SetUp() override {
+//       ASSERT_NE(fake_, nullptr);
+//       fake_->Reset();
+//       ...
+//       ServerFixture::SetUp();
+//     }
+//   };
+//
+// Ownership: the suite owns the fake between SetUpTestSuite and TearDownTestSuite; fake_ is
+// NULL outside them and when the fake failed to start (SetUpTestSuite then fails the suite).
+// Thread safety: the test thread only; one suite deriving from this runs at a time.
+#ifndef PLUTON_TESTS_E2E_R2FAKE_SUITE_H_
+#define PLUTON_TESTS_E2E_R2FAKE_SUITE_H_
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <string>
+#include <utility>
+
+#include "s3core/r2fake_process.h"
+#include "server_fixture.h"
+
+namespace pluton::testing {
+
+// The raw 16-byte MD5 of `data` (Content-MD5 and stored-MD5 comparisons).
+inline std::string Md5(const std::string& data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), out, &size, EVP_md5(), nullptr);
+  return std::string(reinterpret_cast<const char*>(out), size);
+}
+
+class R2FakeSuite : public ServerFixture {
+ protected:
+  static void SetUpTestSuite() {
+    auto fake = s3::testing::R2FakeProcess::StartDefault();
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    fake_ = std::move(*fake).release();
+  }
+  static void TearDownTestSuite() {
+    delete fake_;
+    fake_ = nullptr;
+  }
+
+  inline static s3::testing::R2FakeProcess* fake_ = nullptr;
+};
+
+}  // namespace pluton::testing
+
+#endif  // PLUTON_TESTS_E2E_R2FAKE_SUITE_H_
