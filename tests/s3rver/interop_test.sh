@@ -44,12 +44,17 @@ NODE_OPTIONS=$node_options "$s3rver" -d "$work/s3rver" -a 127.0.0.1 -p "$port" \
   --configure-bucket "$bucket" >"$work/s3rver.log" 2>&1 &
 pids+=($!)
 endpoint=http://127.0.0.1:$port
-for _ in $(seq 100); do curl -s -o /dev/null "$endpoint" && break; sleep 0.1; done
+# Node starts slowly on a loaded machine (CI runs tests two at a time on 2 cores): wait up to
+# 60 s, and say so when it never answered rather than failing later on a refused connection.
+up=0
+for _ in $(seq 600); do curl -s -o /dev/null "$endpoint" && { up=1; break; }; sleep 0.1; done
+[ "$up" -eq 1 ] || { echo "FAIL: s3rver did not answer on $endpoint within 60 s"; cat "$work/s3rver.log"; exit 1; }
 
 "$bin/pluton-storaged" --listen=127.0.0.1:0 --port_file="$work/port" --data_dir="$work/data" \
   --plugin_dir="$plugins" 2>"$work/server.log" &
 pids+=($!)
-for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
+for _ in $(seq 600); do [ -s "$work/port" ] && break; sleep 0.05; done
+[ -s "$work/port" ] || { echo "FAIL: pluton-storaged did not start"; cat "$work/server.log"; exit 1; }
 export PLUTON_STORAGE_SERVER=127.0.0.1:$(cat "$work/port")
 cli() { "$bin/pluton-storage" "$@"; }
 
