@@ -212,7 +212,8 @@ absl::Status CheckHousekeepingGroups(const pluton_plugin_api* api) {
 
 namespace {
 
-// UNIMPLEMENTED unless the group that starts with `first_present` is in the table.
+// UNIMPLEMENTED (with the group's reason) unless group `group_index` of Groups() is in the table;
+// a group is whole or absent (CheckHousekeepingGroups), so its first function decides.
 absl::Status Require(const pluton_plugin_api* api, const std::string& id,
                      const std::string& abi_version, size_t group_index) {
   const Group group = Groups(api)[group_index];
