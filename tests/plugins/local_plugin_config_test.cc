@@ -48,7 +48,7 @@ TEST_F(LocalPluginTest, EntryReturnsACompleteTable) {
 }
 
 TEST_F(LocalPluginTest, EntryRefusesAnotherMajorVersion) {
-  const LoadedPlugin& plugin = LoadedPlugin::Get();
+  const LoadedPlugin& plugin = LoadedPlugin::Get(kPluginFile);
   pluton_host_api other = *TestHost::Api();
   other.abi_major = PLUTON_PLUGIN_ABI_MAJOR + 1;
   EXPECT_EQ(plugin.entry(&other), nullptr);

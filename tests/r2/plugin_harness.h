@@ -1,6 +1,7 @@
 // Loads a real provider plugin (pluton_r2.so, pluton_s3.so) the way the service does (dlopen +
-// entry symbol) with a small counting host, and wraps its C ABI results in copied values; and
-// the strict R2 fake (s3core/r2fake_process.h) shared by every test of the binary:
+// entry symbol) with a small counting host, and wraps its C ABI results in copied values (the
+// shared parts in common/plugin_harness.h); and the strict R2 fake (s3core/r2fake_process.h) shared
+// by every test of the binary:
 //
 //   ASSERT_TRUE(SharedFake().ok()) << SharedFake().status();   // starts it on first use
 //   R2FakeProcess& fake = **SharedFake();
@@ -10,22 +11,17 @@
 #ifndef PLUTON_TESTS_R2_PLUGIN_HARNESS_H_
 #define PLUTON_TESTS_R2_PLUGIN_HARNESS_H_
 
-#include <dlfcn.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <initializer_list>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <ostream>
 #include <string>
 #include <thread>
-#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/plugin_harness.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "pluton/storage_plugin.h"
@@ -34,6 +30,9 @@
 namespace pluton::r2_test {
 
 using ::pluton::s3::testing::R2FakeProcess;
+using ::pluton::testing::Config;
+using ::pluton::testing::Error;
+using ::pluton::testing::Take;
 
 // The fake's tokens (FakeConfig): an admin token, an Object Read & Write token for "backups"
 // only, and an Object Read token for "backups".
@@ -78,22 +77,17 @@ inline const absl::StatusOr<std::unique_ptr<R2FakeProcess>>& SharedFake() {
   return fake;
 }
 
-// The host services handed to the plugins: a log sink and a budget that behaves like the
-// service's (waits while exhausted, polling the cancel token; RESOURCE_EXHAUSTED above its
-// capacity) and counts what it hands out. `capacity` is unlimited unless a test sets it.
-struct TestHost {
-  static inline std::mutex mu;
-  static inline std::vector<std::string> log_lines;
+// The host services handed to the plugins: a log sink (common/plugin_harness.h) and a budget
+// that behaves like the service's (waits while exhausted, polling the cancel token;
+// RESOURCE_EXHAUSTED above its capacity) and counts what it hands out. `capacity` is unlimited
+// unless a test sets it.
+struct TestHost : ::pluton::testing::HostLog {
   static inline std::atomic<int64_t> capacity{INT64_MAX};
   static inline std::atomic<int64_t> budget_in_use{0};
   static inline std::atomic<int64_t> budget_peak{0};
   static inline std::atomic<int64_t> budget_reservations{0};
   static inline std::atomic<int64_t> budget_waits{0};  // reservations that had to wait
 
-  static void Log(pluton_log_level level, const char* plugin_id, const char* message) {
-    std::lock_guard<std::mutex> lock(mu);
-    log_lines.push_back(std::to_string(level) + " " + plugin_id + ": " + message);
-  }
   static int32_t Reserve(uint64_t bytes, const pluton_cancel_token* cancel) {
     const auto wanted = static_cast<int64_t>(bytes);
     if (wanted > capacity.load()) return PLUTON_RESOURCE_EXHAUSTED;
@@ -120,137 +114,12 @@ struct TestHost {
     }
   }
   static void Release(uint64_t bytes) { budget_in_use -= static_cast<int64_t>(bytes); }
-  static std::vector<std::string> Logs() {
-    std::lock_guard<std::mutex> lock(mu);
-    return log_lines;
-  }
 
-  static const pluton_host_api* Api() {
-    static const pluton_host_api api = {sizeof(pluton_host_api),
-                                        PLUTON_PLUGIN_ABI_MAJOR,
-                                        PLUTON_PLUGIN_ABI_MINOR,
-                                        &Log,
-                                        &Reserve,
-                                        &Release};
-    return &api;
-  }
+  static const pluton_host_api* Api() { return ::pluton::testing::HostApi<TestHost>(); }
 };
 
 // A plugin loaded once per test binary (as in the service), by file name.
-struct LoadedPlugin {
-  void* handle = nullptr;
-  const pluton_plugin_api* api = nullptr;
-  std::string load_error;
-
-  static const LoadedPlugin& Get(const std::string& file_name) {
-    static std::mutex mu;
-    static std::map<std::string, LoadedPlugin> plugins;
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = plugins.find(file_name);
-    if (it != plugins.end()) return it->second;
-    LoadedPlugin& p = plugins[file_name];
-    const std::string path = std::string(PLUTON_TEST_PLUGIN_DIR) + "/" + file_name;
-    p.handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (p.handle == nullptr) {
-      p.load_error = std::string("dlopen: ") + dlerror();
-      return p;
-    }
-    auto entry =
-        reinterpret_cast<pluton_plugin_entry_fn>(dlsym(p.handle, PLUTON_STORAGE_PLUGIN_ENTRY));
-    if (entry == nullptr) {
-      p.load_error = "no entry symbol";
-      return p;
-    }
-    p.api = entry(TestHost::Api());
-    if (p.api == nullptr) p.load_error = "entry returned NULL";
-    return p;
-  }
-};
-
-// A copied pluton_error (the plugin's is released at once with error_destroy).
-struct Error {
-  bool ok = true;
-  int32_t code = PLUTON_OK;
-  std::string reason;
-  std::string message;
-  std::vector<std::pair<std::string, std::string>> violations;
-
-  // The description of the violation for `field` ("" when there is none).
-  std::string Violation(const std::string& field) const {
-    for (const auto& [f, d] : violations) {
-      if (f == field) return d;
-    }
-    return "";
-  }
-  bool HasViolation(const std::string& field) const {
-    for (const auto& v : violations) {
-      if (v.first == field) return true;
-    }
-    return false;
-  }
-};
-
-inline Error Take(const pluton_plugin_api* api, pluton_error* error) {
-  Error out;
-  if (error == nullptr) return out;
-  out.ok = false;
-  out.code = error->code;
-  out.reason = error->reason;
-  out.message = error->message;
-  for (size_t i = 0; i < error->violation_count; ++i) {
-    out.violations.emplace_back(error->violations[i].field, error->violations[i].description);
-  }
-  api->error_destroy(error);
-  return out;
-}
-
-inline std::ostream& operator<<(std::ostream& os, const Error& e) {
-  if (e.ok) return os << "OK";
-  os << "code=" << e.code << " reason=" << e.reason << " message=" << e.message;
-  for (const auto& [field, description] : e.violations) {
-    os << "\n  [" << field << ": " << description << "]";
-  }
-  return os;
-}
-
-// Owns the strings of a pluton_config.
-class Config {
- public:
-  Config() { Rebuild(); }
-  Config(std::initializer_list<std::pair<std::string, std::string>> entries) : entries_(entries) {
-    Rebuild();
-  }
-  Config(const Config& other) : entries_(other.entries_) { Rebuild(); }
-  Config& operator=(const Config& other) {
-    entries_ = other.entries_;
-    Rebuild();
-    return *this;
-  }
-  // Sets (or replaces) a field.
-  Config& Set(const std::string& key, const std::string& value) {
-    bool found = false;
-    for (auto& [k, v] : entries_) {
-      if (k == key) {
-        v = value;
-        found = true;
-      }
-    }
-    if (!found) entries_.emplace_back(key, value);
-    Rebuild();
-    return *this;
-  }
-  const pluton_config* get() const { return &config_; }
-
- private:
-  void Rebuild() {
-    kvs_.clear();
-    for (const auto& [k, v] : entries_) kvs_.push_back({k.c_str(), v.c_str()});
-    config_ = {sizeof(pluton_config), kvs_.size(), kvs_.data()};
-  }
-  std::vector<std::pair<std::string, std::string>> entries_;
-  std::vector<pluton_kv> kvs_;
-  pluton_config config_{};
-};
+using LoadedPlugin = ::pluton::testing::LoadedPlugin<TestHost>;
 
 // A copied pluton_test_report.
 struct Report {
