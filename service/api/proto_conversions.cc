@@ -1,5 +1,7 @@
 #include "api/proto_conversions.h"
 
+#include "absl/strings/escaping.h"
+
 namespace pluton::storage {
 namespace {
 
@@ -77,6 +79,41 @@ void ToProto(const TestConnectionReport& report, v1::TestConnectionResponse* out
 
 ConfigMap ConfigFromProto(const google::protobuf::Map<std::string, std::string>& config) {
   return ConfigMap(config.begin(), config.end());
+}
+
+void ToProto(const ObjectDetails& object, v1::ObjectInfo* out) {
+  out->set_key(object.key);
+  out->set_size(static_cast<int64_t>(object.size));
+  if (object.modified.has_value()) ToProto(*object.modified, out->mutable_modify_time());
+  out->set_etag(object.etag);
+  if (object.stored_md5.has_value()) out->set_md5_hex(absl::BytesToHexString(*object.stored_md5));
+  out->set_storage_class(object.storage_class);
+  out->set_content_type(object.content_type);
+  for (const auto& [key, value] : object.metadata) (*out->mutable_metadata())[key] = value;
+}
+
+void ToProto(const IncompleteUploadInfo& upload, v1::IncompleteUpload* out) {
+  out->set_key(upload.key);
+  out->set_upload_id(upload.upload_id);
+  if (upload.initiated.has_value()) ToProto(*upload.initiated, out->mutable_initiate_time());
+}
+
+void ToProto(const KeyFailure& failure, v1::DeleteFailure* out) {
+  out->set_key(failure.key);
+  out->set_code(static_cast<int32_t>(failure.code));
+  out->set_message(failure.message);
+}
+
+void ToProto(const std::vector<LifecycleRuleSpec>& rules, v1::Lifecycle* out) {
+  for (const LifecycleRuleSpec& rule : rules) {
+    v1::LifecycleRule* r = out->add_rules();
+    r->set_id(rule.id);
+    r->set_prefix(rule.prefix);
+    r->set_enabled(rule.enabled);
+    r->set_expire_after_days(static_cast<int32_t>(rule.expire_after_days));
+    r->set_abort_incomplete_upload_after_days(
+        static_cast<int32_t>(rule.abort_incomplete_after_days));
+  }
 }
 
 }  // namespace pluton::storage

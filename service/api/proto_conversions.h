@@ -1,7 +1,9 @@
-// Conversions between the registry's C++ values and the API's messages.
+// Conversions between the registry's and the providers' C++ values and the API's messages.
 // Thread safety: free functions, no shared state.
 #ifndef PLUTON_SERVICE_API_PROTO_CONVERSIONS_H_
 #define PLUTON_SERVICE_API_PROTO_CONVERSIONS_H_
+
+#include <vector>
 
 #include "absl/time/time.h"
 #include "google/protobuf/duration.pb.h"
@@ -19,6 +21,10 @@ absl::Duration FromProto(const google::protobuf::Duration& duration);
 void ToProto(const StorageView& view, v1::Storage* out);
 void ToProto(const Provider& provider, v1::Provider* out);
 void ToProto(const TestConnectionReport& report, v1::TestConnectionResponse* out);
+void ToProto(const ObjectDetails& object, v1::ObjectInfo* out);
+void ToProto(const IncompleteUploadInfo& upload, v1::IncompleteUpload* out);
+void ToProto(const KeyFailure& failure, v1::DeleteFailure* out);
+void ToProto(const std::vector<LifecycleRuleSpec>& rules, v1::Lifecycle* out);
 
 ConfigMap ConfigFromProto(const google::protobuf::Map<std::string, std::string>& config);
 

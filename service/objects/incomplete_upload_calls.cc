@@ -14,12 +14,6 @@ namespace {
 
 constexpr char kComponent[] = "cleanup";
 
-void UploadToProto(const IncompleteUploadInfo& upload, v1::IncompleteUpload* out) {
-  out->set_key(upload.key);
-  out->set_upload_id(upload.upload_id);
-  if (upload.initiated.has_value()) ToProto(*upload.initiated, out->mutable_initiate_time());
-}
-
 absl::Status Cancelled() {
   return absl::CancelledError("the cleanup was cancelled; uploads listed as aborted are gone");
 }
@@ -43,7 +37,7 @@ absl::Status ListIncompleteUploads(StorageRegistry* registry,
   ASSIGN_OR_RETURN(IncompleteUploadListing listing,
                    storage.provider->ListIncompleteUploads(storage.config, spec, cancelled));
   for (const IncompleteUploadInfo& upload : listing.uploads) {
-    UploadToProto(upload, response->add_uploads());
+    ToProto(upload, response->add_uploads());
   }
   response->set_next_page_token(listing.next_page_token);
   return absl::OkStatus();
@@ -84,14 +78,12 @@ absl::Status CleanupIncompleteUploads(StorageRegistry* registry,
         absl::Status aborted = storage.provider->AbortIncompleteUpload(
             storage.config, request.bucket(), upload.key, upload.upload_id, cancelled);
         if (!aborted.ok()) {
-          v1::DeleteFailure* failure = response->add_failures();
-          failure->set_key(upload.key);
-          failure->set_code(static_cast<int32_t>(aborted.code()));
-          failure->set_message(std::string(aborted.message()));
+          ToProto(KeyFailure{upload.key, aborted.code(), std::string(aborted.message())},
+                  response->add_failures());
           continue;
         }
       }
-      UploadToProto(upload, response->add_aborted());
+      ToProto(upload, response->add_aborted());
     }
     spec.page_token = page.next_page_token;
   } while (!spec.page_token.empty());

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "api/proto_conversions.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "objects/object_request_check.h"
@@ -14,18 +15,6 @@ namespace {
 
 constexpr size_t kMaxRules = 1000;       // S3's limit per bucket
 constexpr size_t kMaxRuleIdBytes = 255;  // S3's limit
-
-void RulesToProto(const std::vector<LifecycleRuleSpec>& rules, v1::Lifecycle* out) {
-  for (const LifecycleRuleSpec& rule : rules) {
-    v1::LifecycleRule* r = out->add_rules();
-    r->set_id(rule.id);
-    r->set_prefix(rule.prefix);
-    r->set_enabled(rule.enabled);
-    r->set_expire_after_days(static_cast<int32_t>(rule.expire_after_days));
-    r->set_abort_incomplete_upload_after_days(
-        static_cast<int32_t>(rule.abort_incomplete_after_days));
-  }
-}
 
 std::vector<LifecycleRuleSpec> CheckRules(const v1::SetLifecycleRequest& request,
                                           RequestCheck& check) {
@@ -70,7 +59,7 @@ absl::Status GetLifecycle(StorageRegistry* registry, const v1::GetLifecycleReque
   ASSIGN_OR_RETURN(ResolvedStorage storage, registry->Resolve(request.storage()));
   ASSIGN_OR_RETURN(std::vector<LifecycleRuleSpec> rules,
                    storage.provider->GetLifecycle(storage.config, request.bucket(), cancelled));
-  RulesToProto(rules, response);
+  ToProto(rules, response);
   return absl::OkStatus();
 }
 
@@ -86,7 +75,7 @@ absl::Status SetLifecycle(StorageRegistry* registry, const v1::SetLifecycleReque
           " rules=", rules.size());
   ASSIGN_OR_RETURN(std::vector<LifecycleRuleSpec> now,
                    storage.provider->GetLifecycle(storage.config, request.bucket(), cancelled));
-  RulesToProto(now, response);
+  ToProto(now, response);
   return absl::OkStatus();
 }
 

@@ -18,17 +18,6 @@ namespace {
 constexpr char kComponent[] = "objects";
 constexpr size_t kMaxDeleteKeys = 1000;
 
-void ObjectToProto(const ObjectDetails& object, v1::ObjectInfo* out) {
-  out->set_key(object.key);
-  out->set_size(static_cast<int64_t>(object.size));
-  if (object.modified.has_value()) ToProto(*object.modified, out->mutable_modify_time());
-  out->set_etag(object.etag);
-  if (object.stored_md5.has_value()) out->set_md5_hex(absl::BytesToHexString(*object.stored_md5));
-  out->set_storage_class(object.storage_class);
-  out->set_content_type(object.content_type);
-  for (const auto& [key, value] : object.metadata) (*out->mutable_metadata())[key] = value;
-}
-
 }  // namespace
 
 absl::Status ListObjects(StorageRegistry* registry, const v1::ListObjectsRequest& request,
@@ -47,8 +36,7 @@ absl::Status ListObjects(StorageRegistry* registry, const v1::ListObjectsRequest
   ASSIGN_OR_RETURN(ResolvedStorage storage, registry->Resolve(request.storage()));
   ASSIGN_OR_RETURN(ObjectListing listing,
                    storage.provider->ListObjects(storage.config, spec, cancelled));
-  for (const ObjectDetails& object : listing.objects)
-    ObjectToProto(object, response->add_objects());
+  for (const ObjectDetails& object : listing.objects) ToProto(object, response->add_objects());
   for (const std::string& prefix : listing.common_prefixes) response->add_common_prefixes(prefix);
   response->set_next_page_token(listing.next_page_token);
   return absl::OkStatus();
@@ -64,7 +52,7 @@ absl::Status StatObject(StorageRegistry* registry, const v1::StatObjectRequest& 
       ObjectDetails object,
       storage.provider->StatObject(storage.config, request.bucket(), request.key(), cancelled));
   object.key = request.key();
-  ObjectToProto(object, response);
+  ToProto(object, response);
   return absl::OkStatus();
 }
 
@@ -106,12 +94,7 @@ absl::Status DeleteObjects(StorageRegistry* registry, const v1::DeleteObjectsReq
   ASSIGN_OR_RETURN(
       std::vector<KeyFailure> failures,
       storage.provider->DeleteObjects(storage.config, request.bucket(), keys, cancelled));
-  for (const KeyFailure& failure : failures) {
-    v1::DeleteFailure* out = response->add_failures();
-    out->set_key(failure.key);
-    out->set_code(static_cast<int32_t>(failure.code));
-    out->set_message(failure.message);
-  }
+  for (const KeyFailure& failure : failures) ToProto(failure, response->add_failures());
   response->set_deleted_count(
       static_cast<int32_t>(keys.size() - std::min(keys.size(), failures.size())));
   LogInfo(kComponent, "deleted storage=", storage.id, " bucket=", request.bucket(),
