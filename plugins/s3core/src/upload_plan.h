@@ -4,9 +4,9 @@
 //   absl::StatusOr<UploadPlan> plan = PlanUpload(settings, /*expected_size=*/-1);
 //   if (part_number > plan->max_parts) return PartLimitError(*plan);
 //
-// Rules (R2's, see /work/shared/R2-FACTS.md): every part but the last is part_size bytes;
-// at most max_parts parts; a part at most max_part_size; a single PUT at most max_single_put
-// (so the cutoff never exceeds it). With an expected size that would need more than
+// Rules (R2's, stricter than S3's; tests/fakes/r2fake enforces them): every part but the last is
+// part_size bytes; at most max_parts parts; a part at most max_part_size; a single PUT at most
+// max_single_put (so the cutoff never exceeds it). With an expected size that would need more than
 // max_parts parts of chunk_size, the part size grows to ceil(size / max_parts) rounded up to
 // a MiB (rclone's rule).
 //
