@@ -4,12 +4,20 @@
 # plugins, end-to-end tests against a real server on a real port, the 1 GiB bounded-memory
 # upload, the strict R2 fake, and S3 interoperability against s3rver read back with the AWS CLI
 # and rclone. Every server a test needs is started and stopped by that test. Safe to run again.
+#
+# Then the same tests again, built with clang under AddressSanitizer and UndefinedBehavior-
+# Sanitizer (build-sanitize/, see cmake/Sanitizers.cmake), and each libFuzzer target of fuzz/
+# for PLUTON_FUZZ_SECONDS (default 20) on its seed corpus. Left out under the sanitizers:
+#   memory_bound_1gib_upload  it measures the daemon's peak RSS, which ASan's shadow memory
+#                             and quarantine change by design
+# PLUTON_TEST_SANITIZE=0 skips the sanitizer and fuzzing stage (CI always runs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Test-only tools from Debian: S3 clients to read back what we upload, the Python the R2
-# fake runs on, and Node.js for s3rver.
-test_packages=(awscli rclone python3-botocore curl)
+# fake runs on, and Node.js for s3rver; clang with its sanitizer and libFuzzer runtimes and
+# llvm-symbolizer for the sanitizer stage.
+test_packages=(awscli rclone python3-botocore curl clang libclang-rt-14-dev llvm-14)
 # Node.js may come from elsewhere (with its own npm); take Debian's only when there is none.
 command -v npm >/dev/null || test_packages+=(nodejs npm)
 ./scripts/bootstrap.sh "${test_packages[@]}"
@@ -21,3 +29,20 @@ if [ ! -f tests/s3rver/node_modules/.package-lock.json ] ||
 fi
 
 ctest --test-dir build --output-on-failure -j2 --timeout 900
+
+[ "${PLUTON_TEST_SANITIZE:-1}" = 0 ] && exit 0
+
+# One clang build serves the sanitized tests and the fuzz targets.
+if [ ! -f build-sanitize/build.ninja ]; then
+  CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DPLUTON_SANITIZE=address,undefined -DPLUTON_FUZZ=ON \
+    -DPLUTON_FUZZ_SECONDS="${PLUTON_FUZZ_SECONDS:-20}"
+fi
+cmake --build build-sanitize -j2
+
+export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer
+export ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build-sanitize --output-on-failure -j2 --timeout 900 -LE fuzz \
+  -E '^memory_bound_1gib_upload$'
+ctest --test-dir build-sanitize --output-on-failure -j2 -L fuzz
