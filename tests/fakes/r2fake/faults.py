@@ -2,7 +2,11 @@
 
 A rule matches requests by operation (and optionally bucket, key, key prefix,
 part number, method), lets the first ``skip`` matches through, then fires on
-the next ``times`` matches (-1 = forever).  Rules are tried in the order they
+the next ``times`` matches (-1 = forever).  With ``probability`` below 1 a
+matching request is only a candidate: the rule fires on it with that
+probability, drawn from the rule's own random generator (seeded with ``seed``,
+default 0, so a sequence of requests meets the same faults run after run);
+a request it lets pass counts neither as skipped nor as fired.  Rules are tried in the order they
 were added; the first one that fires wins.  Faults are applied after the
 request is authenticated, so a faulted request was still correctly signed.
 
@@ -24,6 +28,7 @@ Any action may also carry ``delay_ms`` (applied first).
 """
 
 import itertools
+import random
 import threading
 
 from errors import DEFAULT_CODE_FOR_STATUS
@@ -51,7 +56,7 @@ class Rule:
             raise FaultError("a fault rule must be a JSON object")
         known = {"operation", "bucket", "key", "key_prefix", "part_number", "method", "times",
                  "skip", "action", "status", "code", "message", "delay_ms", "after_bytes",
-                 "truncate_bytes"}
+                 "truncate_bytes", "probability", "seed"}
         unknown = set(spec) - known
         if unknown:
             raise FaultError(f"unknown fault fields: {sorted(unknown)}")
@@ -82,6 +87,11 @@ class Rule:
         self.truncate_bytes = _opt_int(spec, "truncate_bytes")
         if self.action == "delay" and not self.delay_ms:
             raise FaultError("action 'delay' needs delay_ms")
+        self.probability = _opt_float(spec, "probability", 1.0)
+        if not 0.0 <= self.probability <= 1.0:
+            raise FaultError("probability must be between 0 and 1")
+        self.seed = _opt_int(spec, "seed", 0)
+        self._random = random.Random(self.seed)
         self.remaining = self.times
         self.skipped = 0
         self.fired = 0
@@ -112,8 +122,16 @@ class Rule:
             "times": self.times, "skip": self.skip, "action": self.action, "status": self.status,
             "code": self.code, "message": self.message, "delay_ms": self.delay_ms,
             "after_bytes": self.after_bytes, "truncate_bytes": self.truncate_bytes,
+            "probability": self.probability, "seed": self.seed,
             "remaining": self.remaining, "skipped": self.skipped, "fired": self.fired,
         }
+
+
+def _opt_float(spec, name, default):
+    value = spec.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FaultError(f"{name} must be a number")
+    return float(value)
 
 
 def _opt_int(spec, name, default=None):
@@ -161,6 +179,8 @@ class Faults:
                     continue
                 if rule.skipped < rule.skip:
                     rule.skipped += 1
+                    continue
+                if rule.probability < 1.0 and rule._random.random() >= rule.probability:
                     continue
                 if rule.remaining > 0:
                     rule.remaining -= 1

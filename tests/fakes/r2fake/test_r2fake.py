@@ -654,6 +654,30 @@ class FaultTests(R2FakeTestCase):
         self.s3.head_bucket(Bucket="bucket-a")
         self.assertGreaterEqual(time.time() - start, 0.3)
 
+    def test_probability_fault_fires_on_the_seeded_share_of_requests(self):
+        def statuses(seed):
+            control("DELETE", "faults")
+            control("POST", "faults", {"operation": "HeadObject", "times": -1, "status": 500,
+                                       "probability": 0.25, "seed": seed})
+            out = []
+            for _ in range(200):
+                try:
+                    self.s3.head_object(Bucket="bucket-a", Key="p")
+                    out.append(200)
+                except ClientError as e:
+                    out.append(e.response["ResponseMetadata"]["HTTPStatusCode"])
+            return out
+        self.s3.put_object(Bucket="bucket-a", Key="p", Body=b"x")
+        first = statuses(7)
+        self.assertEqual(first, statuses(7))  # the same seed, the same faults
+        second = statuses(8)
+        self.assertNotEqual(first, second)
+        self.assertEqual(control("GET", "faults")[0]["fired"], second.count(500))
+        self.assertTrue(30 <= first.count(500) <= 70, first.count(500))
+        with self.assertRaises(urllib.error.HTTPError) as cm:
+            control("POST", "faults", {"operation": "GetObject", "probability": 1.5})
+        self.assertEqual(cm.exception.code, 400)
+
     def test_fault_rules_listing_and_clearing(self):
         rule = control("POST", "faults", {"operation": "GetObject", "times": -1, "status": 500})
         self.assertEqual(rule["remaining"], -1)
