@@ -162,6 +162,43 @@ TEST(LifecycleXmlTest, ReadsEveryPrefixFormAndNamesWhatItCannotExpress) {
   EXPECT_THAT((*rules)[3].unsupported, ElementsAre("Filter/Tag", "NoncurrentVersionExpiration"));
 }
 
+// tinyxml2 drops text that is only whitespace; a prefix " " read as "" would widen a rule to
+// the whole bucket when the rules are read, edited and set again.
+TEST(LifecycleXmlTest, KeepsIdsAndPrefixesThatAreOnlyWhitespace) {
+  absl::StatusOr<std::vector<LifecycleRule>> rules = ParseLifecycleConfiguration(
+      "<LifecycleConfiguration><Rule><ID> </ID><Filter><Prefix> </Prefix></Filter>"
+      "<Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>\n"
+      "<Rule>\n  <ID>\t</ID>\n  <Filter><Prefix><![CDATA[ ]]></Prefix></Filter>\n"
+      "  <Status>Disabled</Status>\n  <Expiration>\n    <Days>2</Days>\n  </Expiration>\n"
+      "</Rule></LifecycleConfiguration>");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  ASSERT_EQ(rules->size(), 2u);
+  EXPECT_EQ((*rules)[0].id, " ");
+  EXPECT_EQ((*rules)[0].prefix, " ");
+  EXPECT_EQ((*rules)[1].id, "\t");
+  EXPECT_EQ((*rules)[1].prefix, " ");
+  EXPECT_EQ((*rules)[1].expiration_days, 2);
+
+  absl::StatusOr<std::string> body = BuildLifecycleConfigurationXml(*rules);
+  ASSERT_TRUE(body.ok()) << body.status();
+  absl::StatusOr<std::vector<LifecycleRule>> again = ParseLifecycleConfiguration(*body);
+  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_EQ(again->size(), 2u);
+  EXPECT_EQ((*again)[0].prefix, " ");
+  EXPECT_EQ((*again)[1].id, "\t");
+}
+
+TEST(DeleteObjectsXmlTest, KeepsKeysThatAreOnlyWhitespace) {
+  absl::StatusOr<DeleteObjectsResult> result = ParseDeleteObjectsResult(
+      "<DeleteResult><Deleted><Key> </Key></Deleted>"
+      "<Error><Key>\t</Key><Code>AccessDenied</Code><Message> </Message></Error></DeleteResult>");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_THAT(result->deleted, ElementsAre(" "));
+  ASSERT_EQ(result->errors.size(), 1u);
+  EXPECT_EQ(result->errors[0].key, "\t");
+  EXPECT_EQ(result->errors[0].message, " ");
+}
+
 TEST(LifecycleXmlTest, MalformedRulesAreErrors) {
   for (const char* xml :
        {"<LifecycleConfiguration><Rule><ID>a</ID></Rule></LifecycleConfiguration>",

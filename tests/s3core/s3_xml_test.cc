@@ -236,6 +236,24 @@ TEST(S3XmlTest, ListObjectsV2DecodesUrlEncodingType) {
   EXPECT_EQ(result->common_prefixes[0], "a b/sub/");
 }
 
+TEST(S3XmlTest, ListObjectsV2KeepsKeysThatAreOnlyWhitespace) {
+  // A server that ignores encoding-type=url sends keys as they are; " " is a valid key.
+  absl::StatusOr<ListObjectsV2Result> page = ParseListObjectsV2Result(
+      "<ListBucketResult><Name>b</Name><IsTruncated> </IsTruncated><KeyCount>\n</KeyCount>"
+      "<Contents><Key> </Key><Size> 3 </Size></Contents>"
+      "<Contents><Key><![CDATA[\t]]></Key><Size>0</Size></Contents>"
+      "<CommonPrefixes><Prefix>  </Prefix></CommonPrefixes></ListBucketResult>");
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_FALSE(page->is_truncated);
+  EXPECT_EQ(page->key_count, 0);
+  ASSERT_EQ(page->objects.size(), 2u);
+  EXPECT_EQ(page->objects[0].key, " ");
+  EXPECT_EQ(page->objects[0].size, 3u);
+  EXPECT_EQ(page->objects[1].key, "\t");
+  ASSERT_EQ(page->common_prefixes.size(), 1u);
+  EXPECT_EQ(page->common_prefixes[0], "  ");
+}
+
 TEST(S3XmlTest, ParsesListMultipartUploads) {
   absl::StatusOr<ListMultipartUploadsResult> result = ParseListMultipartUploadsResult(
       R"(<?xml version="1.0" encoding="UTF-8"?>

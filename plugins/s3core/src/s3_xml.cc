@@ -31,8 +31,8 @@ using internal::Text;
 
 absl::StatusOr<bool> ParseBool(absl::string_view document, absl::string_view field,
                                const std::string& text) {
-  if (text.empty()) return false;
   const std::string lower = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  if (lower.empty()) return false;
   if (lower == "true") return true;
   if (lower == "false") return false;
   return Malformed(document,
@@ -42,9 +42,10 @@ absl::StatusOr<bool> ParseBool(absl::string_view document, absl::string_view fie
 template <class Int>
 absl::StatusOr<Int> ParseInt(absl::string_view document, absl::string_view field,
                              const std::string& text, bool required) {
-  if (text.empty() && !required) return Int{0};
+  const absl::string_view digits = absl::StripAsciiWhitespace(text);
+  if (digits.empty() && !required) return Int{0};
   Int value{};
-  if (!absl::SimpleAtoi(text, &value)) {
+  if (!absl::SimpleAtoi(digits, &value)) {
     return Malformed(
         document, absl::StrCat(field, " is not a valid number: \"", absl::CHexEscape(text), "\""));
   }
@@ -133,7 +134,7 @@ absl::StatusOr<S3ErrorDocument> ParseErrorDocument(absl::string_view xml) {
 
 bool IsErrorDocument(absl::string_view xml) {
   tinyxml2::XMLDocument doc;
-  if (doc.Parse(xml.data(), xml.size()) != tinyxml2::XML_SUCCESS) return false;
+  if (internal::ParseXml(xml, doc) != tinyxml2::XML_SUCCESS) return false;
   const XMLElement* root = doc.RootElement();
   return root != nullptr && LocalName(root) == "Error";
 }
@@ -167,7 +168,7 @@ absl::StatusOr<CompleteMultipartUploadResult> ParseCompleteMultipartUploadResult
   constexpr absl::string_view kDoc = "CompleteMultipartUploadResult";
   CompleteMultipartUploadResult result;
   tinyxml2::XMLDocument doc;
-  if (doc.Parse(xml.data(), xml.size()) == tinyxml2::XML_SUCCESS && doc.RootElement() != nullptr &&
+  if (internal::ParseXml(xml, doc) == tinyxml2::XML_SUCCESS && doc.RootElement() != nullptr &&
       LocalName(doc.RootElement()) == "Error") {
     result.error = ErrorFromElement(doc.RootElement());
     return result;

@@ -37,11 +37,17 @@ std::string Text(const tinyxml2::XMLElement* element);
 // Text(FirstChild(parent, name)).
 std::string ChildText(const tinyxml2::XMLElement* parent, absl::string_view name);
 
+// Parses `xml` into `doc` keeping the text of elements whose whole text is whitespace
+// (<Key> </Key> is the key " "): tinyxml2 drops such text otherwise, which would turn a
+// lifecycle rule's prefix " " into "" (the whole bucket) and make a key " " vanish. Returns
+// tinyxml2's result.
+tinyxml2::XMLError ParseXml(absl::string_view xml, tinyxml2::XMLDocument& doc);
+
 // INTERNAL "malformed S3 response (<document>): <problem>".
 absl::Status Malformed(absl::string_view document, absl::string_view problem);
 
-// Parses `xml` into `doc` and returns its root, checked to be `expected_root`. INTERNAL for
-// XML that is not well-formed, another root, or an <Error> document (naming its Code and
+// Parses `xml` into `doc` (ParseXml) and returns its root, checked to be `expected_root`. INTERNAL
+// for XML that is not well-formed, another root, or an <Error> document (naming its Code and
 // Message).
 absl::StatusOr<const tinyxml2::XMLElement*> ParseRoot(absl::string_view xml,
                                                       absl::string_view expected_root,
