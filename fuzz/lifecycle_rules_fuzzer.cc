@@ -17,7 +17,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
-#include "cli/lifecycle_input.h"
+#include "client/cli/lifecycle_input.h"
 #include "common/rich_status.h"
 #include "fuzz_check.h"
 #include "objects/lifecycle_calls.h"

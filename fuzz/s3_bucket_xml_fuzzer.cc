@@ -2,7 +2,8 @@
 // result and lifecycle configurations from a server, and the request bodies built from them.
 // Parsers return a value or INTERNAL; builders accept what they document and nothing else,
 // and what they write reads back as what they were given (a lifecycle rule set read from the
-// input is written and parsed again; keys are written into a DeleteObjects body and read back).
+// input is written and parsed again; keys are written into a DeleteObjects body and read back
+// the way the library reads XML, internal::ParseXml).
 #include <tinyxml2.h>
 
 #include <cstddef>
@@ -13,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "fuzz_check.h"
 #include "pluton/s3/s3_bucket_xml.h"
+#include "xml_util.h"
 
 namespace {
 
@@ -51,7 +53,7 @@ void CheckDeleteRoundTrip(const std::vector<std::string>& keys) {
     return;
   }
   tinyxml2::XMLDocument doc;
-  FUZZ_CHECK(doc.Parse(body->data(), body->size()) == tinyxml2::XML_SUCCESS,
+  FUZZ_CHECK(pluton::s3::internal::ParseXml(*body, doc) == tinyxml2::XML_SUCCESS,
              "the DeleteObjects body is not well-formed XML");
   const tinyxml2::XMLElement* object = doc.RootElement()->FirstChildElement("Object");
   for (const std::string& key : keys) {

@@ -17,6 +17,8 @@
 // INVALID_ARGUMENT names the wrong fields; an upload the service accepts stores the bytes
 // sent, downloads back byte for byte, and stats with its size, content type and metadata;
 // nothing is ever written outside the storage's root. Each input starts from an empty root.
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/text_format.h>
 #include <grpcpp/grpcpp.h>
 
@@ -24,6 +26,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
