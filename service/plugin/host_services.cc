@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -23,7 +24,9 @@ bool IsCancelled(const pluton_cancel_token* cancel) {
          cancel->is_cancelled(cancel->ctx) != 0;
 }
 
-LogLevel ToLogLevel(pluton_log_level level) {
+// `level` is the raw value a plugin passed: a C plugin may pass any int as a pluton_log_level,
+// and reading one outside the enumerators' range as the C++ enum type is undefined behaviour.
+LogLevel ToLogLevel(int32_t level) {
   switch (level) {
     case PLUTON_LOG_DEBUG:
       return LogLevel::kDebug;
@@ -41,13 +44,16 @@ LogLevel ToLogLevel(pluton_log_level level) {
 // throw out of them.
 
 void HostLog(pluton_log_level level, const char* plugin_id, const char* message) noexcept {
+  int32_t raw_level = 0;  // the bytes, not the enum: see ToLogLevel
+  static_assert(sizeof(level) == sizeof(raw_level), "pluton_log_level is an int");
+  std::memcpy(&raw_level, &level, sizeof(raw_level));
   try {
     std::string text = message != nullptr ? message : "";
     // One event, one line: a plugin cannot forge further log lines.
     for (char& c : text) {
       if (c == '\n' || c == '\r') c = ' ';
     }
-    Log(ToLogLevel(level),
+    Log(ToLogLevel(raw_level),
         absl::StrCat("plugin:", plugin_id != nullptr && plugin_id[0] != '\0' ? plugin_id : "?"),
         text);
   } catch (...) {
