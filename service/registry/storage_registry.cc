@@ -83,7 +83,15 @@ absl::Status StorageRegistry::SealInto(const Provider& provider, const ConfigMap
   }
   record.sealed_secrets.clear();
   if (secrets.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(record.sealed_secrets, secret_box_->Seal(secrets.dump(), record.id));
+  std::string plaintext;
+  try {
+    plaintext = secrets.dump();
+  } catch (const nlohmann::json::exception&) {
+    // JSON carries text only; the message names no value.
+    return absl::InvalidArgumentError(
+        "the secret configuration cannot be stored: every secret value must be valid UTF-8");
+  }
+  ASSIGN_OR_RETURN(record.sealed_secrets, secret_box_->Seal(plaintext, record.id));
   return absl::OkStatus();
 }
 
