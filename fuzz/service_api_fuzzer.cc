@@ -55,7 +55,12 @@ bool ParseText(absl::string_view text, google::protobuf::Message* message) {
     void AddError(int, int, const std::string&) override {}
   } quiet;
   parser.RecordErrorsTo(&quiet);
-  return parser.Parse(&stream, message);
+  if (!parser.Parse(&stream, message)) return false;
+  // Strings that are not UTF-8 cannot travel in proto3: gRPC refuses such a request before the
+  // service sees it (with an empty message: gRPC's behaviour, not the service's).
+  std::string wire;
+  std::unique_ptr<google::protobuf::Message> copy(message->New());
+  return message->SerializeToString(&wire) && copy->ParseFromString(wire);
 }
 
 // The local storage stands in for an empty `storage` field.
