@@ -117,7 +117,7 @@ absl::StatusOr<std::vector<v1::LifecycleRule>> ParseLifecycleRules(absl::string_
   json document;
   try {
     document = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for 1E400
     absl::string_view what = e.what();
     // "[json.exception.parse_error.101] parse error at line 2, column 3: ..." without the tag.
     if (size_t tag_end = what.find("] "); absl::StartsWith(what, "[") && tag_end != what.npos) {

@@ -70,6 +70,9 @@ TEST(ParseLifecycleRulesTest, WrongShapes) {
             "f.json: not valid JSON: parse error at line 1, column 1: syntax error "
             "while parsing value - unexpected end of input; expected '[', '{', or a "
             "literal");
+  // A number too large for a double is an error, not an exception (found by fuzzing).
+  EXPECT_EQ(Error(R"([{"id": "a", "expire_after_days": 1E400}])"),
+            "f.json: not valid JSON: number overflow parsing '1E400'");
 }
 
 }  // namespace
