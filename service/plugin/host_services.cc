@@ -102,7 +102,9 @@ int32_t MemoryBudget::Reserve(uint64_t bytes, const pluton_cancel_token* cancel)
     lock.lock();
     if (cancelled) return PLUTON_CANCELLED;
     if (bytes <= capacity_ - in_use_) continue;
+    ++waiters_;
     freed_.wait_for(lock, kCancelPollInterval);
+    --waiters_;
   }
 }
 
@@ -124,6 +126,11 @@ void MemoryBudget::Release(uint64_t bytes) {
 uint64_t MemoryBudget::in_use() const {
   std::lock_guard<std::mutex> lock(mu_);
   return in_use_;
+}
+
+int MemoryBudget::waiters() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return waiters_;
 }
 
 HostServices::HostServices(uint64_t upload_budget_bytes) : budget_(upload_budget_bytes), api_{} {

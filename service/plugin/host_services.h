@@ -24,12 +24,15 @@ class MemoryBudget {
   void Release(uint64_t bytes);
   uint64_t capacity() const { return capacity_; }
   uint64_t in_use() const;
+  // How many Reserve calls are waiting for room right now.
+  int waiters() const;
 
  private:
   const uint64_t capacity_;
   mutable std::mutex mu_;
   std::condition_variable freed_;
   uint64_t in_use_ = 0;
+  int waiters_ = 0;
 };
 
 // Owns the pluton_host_api table handed to plugins. Only one HostServices may exist at a

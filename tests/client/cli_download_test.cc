@@ -10,11 +10,13 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "cli_fixture.h"
 #include "client/cli/download_file.h"
+#include "common/xattr_probe.h"
 
 namespace pluton::storage::client {
 namespace {
@@ -48,13 +50,10 @@ class CliDownloadTest : public CliTest {
   }
   void Write(const std::string& content) { std::ofstream(path_, std::ios::binary) << content; }
 
-  // Whether the temporary directory's filesystem takes user xattrs (a probe file).
+  // Whether the download file's filesystem takes user xattrs (probed on a file of our own).
   bool UserXattrsSupported() const {
-    const std::string probe = path_ + ".xattr-probe";
-    std::ofstream(probe) << "";
-    const bool supported = ::setxattr(probe.c_str(), "user.pluton.probe", "1", 1, 0) == 0;
-    std::remove(probe.c_str());
-    return supported;
+    return ::pluton::testing::DirectoryTakesUserXattrs(
+        std::filesystem::path(path_).parent_path().string());
   }
   // The ETag recorded on the file, "(none)" when there is no record.
   std::string RecordedEtag() const {

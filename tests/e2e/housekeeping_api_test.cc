@@ -3,13 +3,13 @@
 // listed and cleaned up by age (an upload still streaming is aborted only when old enough, and
 // then fails); lifecycle UNIMPLEMENTED for local; every bad request with its code and field.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <chrono>
 #include <thread>
 
 #include "absl/strings/escaping.h"
 #include "client/error_details.h"
+#include "common/md5.h"
 #include "grpcpp/grpcpp.h"
 #include "server_fixture.h"
 
@@ -18,13 +18,6 @@ namespace {
 
 using storage::client::FromGrpcStatus;
 using storage::client::GetErrorDetails;
-
-std::string Md5Hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_md5(), nullptr);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), size));
-}
 
 std::vector<std::string> Fields(const absl::Status& status) {
   std::vector<std::string> fields;

@@ -1,5 +1,5 @@
 // What the end-to-end suites against the strict R2 fake share (r2_service_test,
-// s3_restore_test): Md5, and R2FakeSuite, a ServerFixture whose test suite shares one fake
+// s3_restore_test): R2FakeSuite, a ServerFixture whose test suite shares one fake
 // process: SetUpTestSuite starts it, TearDownTestSuite stops it. Each test's SetUp must check
 // that it started and reset it:
 //
@@ -20,23 +20,15 @@
 #define PLUTON_TESTS_E2E_R2FAKE_SUITE_H_
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <string>
 #include <utility>
 
+#include "common/md5.h"
 #include "s3core/r2fake_process.h"
 #include "server_fixture.h"
 
 namespace pluton::testing {
-
-// The raw 16-byte MD5 of `data` (Content-MD5 and stored-MD5 comparisons).
-inline std::string Md5(const std::string& data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), out, &size, EVP_md5(), nullptr);
-  return std::string(reinterpret_cast<const char*>(out), size);
-}
 
 class R2FakeSuite : public ServerFixture {
  protected:

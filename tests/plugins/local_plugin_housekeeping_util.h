@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/xattr_probe.h"
 #include "local_plugin_test_util.h"
 
 namespace pluton::local_test {
@@ -97,13 +98,7 @@ inline std::string Hex(const std::string& bytes) {
 class LocalHousekeepingTest : public LocalPluginTest {
  protected:
   // Whether the temp directory's filesystem takes user xattrs (else xattr checks are skipped).
-  bool UserXattrs() {
-    const fs::path probe = tmp_ / "xattr-probe";
-    WriteFile(probe, "x");
-    const bool ok = ::setxattr(probe.c_str(), "user.pluton.probe", "1", 1, 0) == 0;
-    fs::remove(probe);
-    return ok;
-  }
+  bool UserXattrs() const { return ::pluton::testing::DirectoryTakesUserXattrs(tmp_.string()); }
 
   // The parameters of a listing call; they borrow `bucket` and `args`' strings.
   static pluton_list_params ListParams(const std::string& bucket, const ListArgs& args) {

@@ -209,7 +209,8 @@ TEST(HostBudgetTest, MaxWaitIsEmulatedWithTheCancelToken) {
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(waited.code(), absl::StatusCode::kDeadlineExceeded) << waited;
   EXPECT_GE(elapsed, std::chrono::milliseconds(100));
-  EXPECT_LT(elapsed, std::chrono::milliseconds(1000));
+  // This host never frees anything: without the emulated maximum it would wait forever.
+  EXPECT_LT(elapsed, std::chrono::seconds(30));
 
   EXPECT_EQ(budget.Reserve(10, absl::InfiniteDuration(), [] { return true; }).code(),
             absl::StatusCode::kCancelled);

