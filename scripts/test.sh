@@ -3,7 +3,8 @@
 # and runs every test with CTest: unit tests, plugin-loader tests with deliberately broken
 # plugins, end-to-end tests against a real server on a real port, the 1 GiB bounded-memory
 # upload, the strict R2 fake, and S3 interoperability against s3rver read back with the AWS CLI
-# and rclone. Every server a test needs is started and stopped by that test. Safe to run again.
+# and rclone. Every server a test needs is started and stopped by that test. A test that is
+# skipped without being listed in tests/expected_skips.txt fails the run. Safe to run again.
 #
 # Then the same tests again, built with clang under AddressSanitizer and UndefinedBehavior-
 # Sanitizer (build-sanitize/, see cmake/Sanitizers.cmake), and each libFuzzer target of fuzz/
@@ -28,7 +29,14 @@ if [ ! -f tests/s3rver/node_modules/.package-lock.json ] ||
   npm ci --prefix tests/s3rver --no-audit --no-fund --loglevel=error
 fi
 
-ctest --test-dir build --output-on-failure -j2 --timeout 900
+# Every test must run: a skipped or disabled test that is not listed, with its reason, in
+# tests/expected_skips.txt fails the run (scripts/check_skips.py reads CTest's JUnit report).
+results="$PWD/build/ctest-results.xml"
+rm -f "$results"
+status=0
+ctest --test-dir build --output-on-failure -j2 --timeout 900 --output-junit "$results" || status=$?
+/usr/bin/python3 scripts/check_skips.py "$results" tests/expected_skips.txt || status=1
+[ "$status" = 0 ] || exit "$status"
 
 [ "${PLUTON_TEST_SANITIZE:-1}" = 0 ] && exit 0
 
