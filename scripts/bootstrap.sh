@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build needs from Debian's packages (skipped when already present) and
 # builds everything into build/ with Ninja. Safe to run again: an up-to-date build is a no-op.
+#   bootstrap.sh [--deps-only] [EXTRA_PACKAGE...]   (--deps-only: install, do not build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,8 @@ debian_packages=(
   libgtest-dev libgmock-dev
   python3-botocore
 )
+deps_only=false
+if [ "${1:-}" = --deps-only ]; then deps_only=true; shift; fi
 # Extra packages a caller needs (e.g. the test command's S3 clients), passed as arguments.
 debian_packages+=("$@")
 
@@ -26,6 +29,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+$deps_only && exit 0
 if [ ! -f build/build.ninja ]; then
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 fi

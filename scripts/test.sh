@@ -19,6 +19,9 @@ cd "$(dirname "$0")/.."
 # fake runs on, and Node.js for s3rver; clang with its sanitizer and libFuzzer runtimes and
 # llvm-symbolizer for the sanitizer stage.
 test_packages=(awscli rclone python3-botocore curl clang libclang-rt-14-dev llvm-14)
+# The container image's root file system (deploy/): mmdebstrap builds it, and Debian's gRPC for
+# Python asks the daemon in it for its health.
+test_packages+=(mmdebstrap python3-grpcio)
 # Node.js may come from elsewhere (with its own npm); take Debian's only when there is none.
 command -v npm >/dev/null || test_packages+=(nodejs npm)
 ./scripts/bootstrap.sh "${test_packages[@]}"

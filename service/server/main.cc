@@ -3,11 +3,13 @@
 //   pluton-storaged --listen=[::]:50051 --data_dir=/var/lib/pluton-storage
 //
 // With no flags it runs on its embedded defaults: port 50051, ./pluton-data for the SQLite
-// registry and a generated master key, and the provider plugins built beside the binary.
+// registry and a generated master key, and the provider plugins beside the binary (the build
+// tree's ../plugins, or ../lib/pluton/plugins when installed).
 // SIGTERM or SIGINT shuts it down gracefully (see --shutdown_grace_seconds).
 #include <limits.h>
 #include <malloc.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -46,13 +48,18 @@ ABSL_FLAG(bool, verbose, false, "Log debug lines.");
 
 namespace {
 
+// The plugins beside the binary: <bin>/../plugins in the build tree, or the installed layout's
+// <bin>/PLUTON_INSTALLED_PLUGIN_DIR_FROM_BIN (e.g. /usr/bin -> /usr/lib/pluton/plugins).
 std::string DefaultPluginDir() {
   char exe[PATH_MAX];
   const ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
   if (n <= 0) return "plugins";
   std::string path(exe, static_cast<size_t>(n));
   const std::string bin_dir = path.substr(0, path.rfind('/'));
-  return absl::StrCat(bin_dir, "/../plugins");
+  const std::string build_tree = absl::StrCat(bin_dir, "/../plugins");
+  struct stat info;
+  if (stat(build_tree.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) return build_tree;
+  return absl::StrCat(bin_dir, "/", PLUTON_INSTALLED_PLUGIN_DIR_FROM_BIN);
 }
 
 bool WritePortFile(const std::string& path, int port) {
