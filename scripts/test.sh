@@ -22,6 +22,9 @@ test_packages=(awscli rclone python3-botocore curl clang libclang-rt-14-dev llvm
 # The container image's root file system (deploy/): mmdebstrap builds it, and Debian's gRPC for
 # Python asks the daemon in it for its health.
 test_packages+=(mmdebstrap python3-grpcio)
+# The manifests' checks: yamllint (kubectl with kustomize v4+ comes with the machine: Debian
+# bookworm's kubernetes-client is 1.20, too old; see deploy/README.md).
+test_packages+=(yamllint)
 # Node.js may come from elsewhere (with its own npm); take Debian's only when there is none.
 command -v npm >/dev/null || test_packages+=(nodejs npm)
 ./scripts/bootstrap.sh "${test_packages[@]}"
@@ -31,6 +34,14 @@ if [ ! -f tests/s3rver/node_modules/.package-lock.json ] ||
    [ tests/s3rver/package-lock.json -nt tests/s3rver/node_modules/.package-lock.json ]; then
   npm ci --prefix tests/s3rver --no-audit --no-fund --loglevel=error
 fi
+
+# The Kubernetes schemas for deploy/'s manifests, pinned by deploy/tests/schema/package-lock.json.
+if [ ! -f deploy/tests/schema/node_modules/.package-lock.json ] ||
+   [ deploy/tests/schema/package-lock.json -nt deploy/tests/schema/node_modules/.package-lock.json ]; then
+  npm ci --prefix deploy/tests/schema --no-audit --no-fund --loglevel=error
+fi
+
+ctest --test-dir build --output-on-failure -j2 --timeout 900
 
 # Every test must run: a skipped or disabled test that is not listed, with its reason, in
 # tests/expected_skips.txt fails the run (scripts/check_skips.py reads CTest's JUnit report).
