@@ -74,7 +74,10 @@ start_in_podman() {
                 --listen=127.0.0.1:0 --data_dir=/var/lib/pluton-storage \
                 --port_file=/var/lib/pluton-storage/port)
   run_cli() { podman exec -i -e PLUTON_STORAGE_SERVER "$container" /usr/bin/pluton-storage "$@"; }
-  stop_daemon() { podman stop --time 30 "$container" >/dev/null; podman wait "$container"; }
+  stop_daemon() {
+    podman stop --time 30 "$container" >/dev/null
+    stop_status=$(podman wait "$container")
+  }
   echo "running in a container (podman)"
 }
 
@@ -94,13 +97,14 @@ start_in_chroot() {
     2>"$work/daemon.log" &
   echo $! >"$work/daemon.pid"
   run_cli() { chroot --userspec="$uid:$uid" "$rootfs" /usr/bin/pluton-storage "$@"; }
+  # Sets stop_status (run in this shell: the daemon is its child).
   stop_daemon() {
-    local pid status=0
+    local pid
     pid=$(cat "$work/daemon.pid")
     kill -TERM "$pid"
-    wait "$pid" || status=$?
+    stop_status=0
+    wait "$pid" || stop_status=$?
     rm -f "$work/daemon.pid"
-    echo "$status"
   }
 }
 
@@ -127,7 +131,7 @@ run_cli upload disk bucket backups/one.bin - <"$work/source" >"$work/upload.out"
   fail "upload: $(cat "$work/upload.out")"
 cmp "$work/source" "$data/objects/bucket/backups/one.bin" || fail "stored object differs from the source"
 echo "ok: one upload through the image's CLI stored byte for byte ($(stat -c %s "$work/source") bytes)"
-status=$(stop_daemon)
-[ "$status" = 0 ] || fail "the daemon exited with $status on SIGTERM"
+stop_daemon
+[ "$stop_status" = 0 ] || fail "the daemon exited with $stop_status on SIGTERM"
 echo "ok: SIGTERM stopped the daemon with status 0"
 echo "rootfs test passed in $(($(date +%s) - start)) s"
