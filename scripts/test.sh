@@ -66,5 +66,5 @@ export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer
 export ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build-sanitize --output-on-failure -j2 --timeout 900 -LE fuzz \
-  -E '^memory_bound_1gib_upload$'
+  -E '^(memory_bound_1gib_upload|deploy_rootfs|deploy_manifests)$'
 ctest --test-dir build-sanitize --output-on-failure -j2 -L fuzz
