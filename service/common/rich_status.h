@@ -42,10 +42,21 @@ std::string ReasonOf(const absl::Status& status);
 // The field violations attached to `status`, if any.
 std::vector<FieldViolation> ViolationsOf(const absl::Status& status);
 
-// Returns `status` with every violation's field prefixed by `prefix` (e.g. "config.").
+// The field violations attached to `status`; when it has none (and is not OK), one violation
+// with field "" carrying its message, so a refusal is never read as "no problems".
+std::vector<FieldViolation> ViolationsOrMessage(const absl::Status& status);
+
+// Returns `status` with every violation's field prefixed by `prefix` (e.g. "config."); a
+// violation of the whole (field "") gets the prefix without its trailing '.' ("config"). An
+// error without violations gets one from ViolationsOrMessage, so a caller collecting
+// violations never reads a refusal as "no problems". OK stays OK.
 absl::Status PrefixViolationFields(const absl::Status& status, absl::string_view prefix);
 
-// Converts to the wire form: same code and message, payloads as google.rpc.Status details.
+// Converts to the wire form: same code and message, payloads as google.rpc.Status details,
+// capped so that the whole error fits the 8 KiB of trailers gRPC clients accept: the message
+// is cut after 1 KiB, each violation's field and description after 512 bytes, and only the
+// first violations that fit in 3 KiB of details are sent, followed by one (field "") saying
+// how many more were left out.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace pluton::storage

@@ -1,10 +1,11 @@
 #include "plugin/plugin_call.h"
 
+#include <algorithm>
 #include <limits>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/cut_text.h"
 #include "common/log.h"
 
 namespace pluton::storage::plugin_call {
@@ -50,16 +51,26 @@ absl::Status TakeError(const pluton_plugin_api* api, absl::string_view provider_
   if (size >= PLUTON_FIELD_END(pluton_error, message)) message = OrEmpty(error->message);
   std::vector<FieldViolation> violations;
   if (size >= PLUTON_FIELD_END(pluton_error, violations) && error->violation_count > 0) {
-    if (error->violations == nullptr || error->violation_count > kMaxPluginArrayEntries) {
-      LogWarning(kComponent, "plugin ", provider_id, ": ", operation, " returned ",
-                 error->violation_count,
-                 " field violations but no usable array; dropping the violations");
-    } else {
-      violations.reserve(error->violation_count);
-      for (size_t i = 0; i < error->violation_count; ++i) {
-        violations.push_back(
-            {OrEmpty(error->violations[i].field), OrEmpty(error->violations[i].description)});
-      }
+    const size_t count = error->violation_count;
+    if (error->violations == nullptr) {
+      // The error said what is wrong but not where: saving or using the config anyway would
+      // turn the plugin's refusal into success, so this is an error of its own.
+      return PluginBug(provider_id,
+                       absl::StrCat("returned ", count, " field violations from ", operation,
+                                    " without the array of them (its message: \"",
+                                    CutText(message, kMaxPluginTextBytes), "\")"));
+    }
+    const size_t read = std::min(count, kMaxPluginArrayEntries);
+    violations.reserve(read + 1);
+    for (size_t i = 0; i < read; ++i) {
+      violations.push_back(
+          {CutText(OrEmpty(error->violations[i].field), kMaxPluginTextBytes),
+           CutText(OrEmpty(error->violations[i].description), kMaxPluginTextBytes)});
+    }
+    if (count > read) {
+      violations.push_back(
+          {"", absl::StrCat("and ", count - read, " more problems the provider reported (", count,
+                            " in all; the service reads the first ", read, ")")});
     }
   }
   if (message.empty()) {
@@ -78,17 +89,6 @@ void CheckNoNul(absl::string_view value, absl::string_view field,
   if (value.find('\0') != absl::string_view::npos) {
     violations.push_back({std::string(field), "must not contain a NUL character"});
   }
-}
-
-absl::Status CheckConfigStrings(const ConfigMap& config) {
-  std::vector<FieldViolation> violations;
-  for (const auto& [key, value] : config) {
-    if (key.empty()) violations.push_back({"", "a configuration field name is empty"});
-    CheckNoNul(key, absl::CHexEscape(key), violations);
-    CheckNoNul(value, absl::CHexEscape(key), violations);
-  }
-  if (violations.empty()) return absl::OkStatus();
-  return InvalidArgumentWithViolations("the configuration is invalid", violations);
 }
 
 CConfig::CConfig(const ConfigMap& config) {

@@ -31,21 +31,25 @@ inline constexpr char kContractViolation[] = "PLUGIN_CONTRACT_VIOLATION";
 // More entries than this in a plugin's array is taken as a corrupt count, not data.
 inline constexpr size_t kMaxPluginArrayEntries = 4096;
 
+// A plugin's text (a violation's field or description) longer than this is cut when copied.
+inline constexpr size_t kMaxPluginTextBytes = 1024;
+
 inline const char* OrEmpty(const char* s) { return s != nullptr ? s : ""; }
 
 // INTERNAL: the plugin broke the ABI contract in a way the host caught.
 absl::Status PluginBug(absl::string_view provider_id, absl::string_view what);
 
 // Converts a plugin error into a status (code, ErrorInfo reason, violations) and releases it
-// with api->error_destroy. OK for NULL.
+// with api->error_destroy. OK for NULL; never OK for an error, however malformed: an error
+// whose violations cannot be read (count > 0, array NULL) is INTERNAL
+// (PLUGIN_CONTRACT_VIOLATION), and past kMaxPluginArrayEntries violations the rest are
+// counted in a final violation (field "") instead of read.
 absl::Status TakeError(const pluton_plugin_api* api, absl::string_view provider_id,
                        absl::string_view operation, pluton_error* raw);
 
 // Adds a violation for `field` when `value` holds a NUL (it would cut the C string short).
 void CheckNoNul(absl::string_view value, absl::string_view field,
                 std::vector<FieldViolation>& violations);
-// INVALID_ARGUMENT when a configuration key is empty or a key or value holds a NUL.
-absl::Status CheckConfigStrings(const ConfigMap& config);
 // The bucket and key rules every object operation shares: key non-empty, no NUL, no "." or
 // ".." segment; bucket without NUL.
 void CheckObjectName(const std::string& bucket, const std::string& key,

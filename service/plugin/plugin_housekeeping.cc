@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
+#include "plugin/config_check.h"
 #include "plugin/plugin_call.h"
 #include "plugin/plugin_provider.h"
 
@@ -16,7 +17,7 @@ namespace pluton::storage {
 namespace {
 
 using plugin_call::CConfig;
-using plugin_call::CheckConfigStrings;
+using plugin_call::CheckConfigBounds;
 using plugin_call::CheckNoNul;
 using plugin_call::CheckObjectName;
 using plugin_call::kMaxPluginArrayEntries;
@@ -231,7 +232,7 @@ enum GroupIndex { kList = 0, kStat = 1, kDelete = 2, kUploads = 3, kLifecycle = 
 absl::StatusOr<ObjectListing> PluginProvider::ListObjects(
     const ConfigMap& config, const ListSpec& spec, const std::atomic<bool>* cancelled) const {
   RETURN_IF_ERROR(Require(api_, id_, abi_version(), kList));
-  RETURN_IF_ERROR(CheckConfigStrings(config));
+  RETURN_IF_ERROR(CheckConfigBounds(config));
   RETURN_IF_ERROR(CheckListSpec(spec));
   CConfig c_config(config);
   const pluton_cancel_token cancel = MakeCancelToken(cancelled);
@@ -272,7 +273,7 @@ absl::StatusOr<ObjectDetails> PluginProvider::StatObject(const ConfigMap& config
                                                          const std::string& key,
                                                          const std::atomic<bool>* cancelled) const {
   RETURN_IF_ERROR(Require(api_, id_, abi_version(), kStat));
-  RETURN_IF_ERROR(CheckConfigStrings(config));
+  RETURN_IF_ERROR(CheckConfigBounds(config));
   {
     std::vector<FieldViolation> violations;
     CheckObjectName(bucket, key, violations);
@@ -312,7 +313,7 @@ absl::StatusOr<std::vector<KeyFailure>> PluginProvider::DeleteObjects(
     const ConfigMap& config, const std::string& bucket, const std::vector<std::string>& keys,
     const std::atomic<bool>* cancelled) const {
   RETURN_IF_ERROR(Require(api_, id_, abi_version(), kDelete));
-  RETURN_IF_ERROR(CheckConfigStrings(config));
+  RETURN_IF_ERROR(CheckConfigBounds(config));
   {
     std::vector<FieldViolation> violations;
     if (keys.empty() || keys.size() > 1000) {
@@ -357,7 +358,7 @@ absl::StatusOr<std::vector<KeyFailure>> PluginProvider::DeleteObjects(
 absl::StatusOr<IncompleteUploadListing> PluginProvider::ListIncompleteUploads(
     const ConfigMap& config, const ListSpec& spec, const std::atomic<bool>* cancelled) const {
   RETURN_IF_ERROR(Require(api_, id_, abi_version(), kUploads));
-  RETURN_IF_ERROR(CheckConfigStrings(config));
+  RETURN_IF_ERROR(CheckConfigBounds(config));
   RETURN_IF_ERROR(CheckListSpec(spec));
   CConfig c_config(config);
   const pluton_cancel_token cancel = MakeCancelToken(cancelled);
@@ -387,7 +388,7 @@ absl::Status PluginProvider::AbortIncompleteUpload(const ConfigMap& config,
                                                    const std::string& upload_id,
                                                    const std::atomic<bool>* cancelled) const {
   RETURN_IF_ERROR(Require(api_, id_, abi_version(), kUploads));
-  RETURN_IF_ERROR(CheckConfigStrings(config));
+  RETURN_IF_ERROR(CheckConfigBounds(config));
   {
     // The key may be empty: some providers cannot tell which key an upload was writing.
     std::vector<FieldViolation> violations;
@@ -409,7 +410,7 @@ absl::Status PluginProvider::AbortIncompleteUpload(const ConfigMap& config,
 absl::StatusOr<std::vector<LifecycleRuleSpec>> PluginProvider::GetLifecycle(
     const ConfigMap& config, const std::string& bucket, const std::atomic<bool>* cancelled) const {
   RETURN_IF_ERROR(Require(api_, id_, abi_version(), kLifecycle));
-  RETURN_IF_ERROR(CheckConfigStrings(config));
+  RETURN_IF_ERROR(CheckConfigBounds(config));
   CConfig c_config(config);
   const pluton_cancel_token cancel = MakeCancelToken(cancelled);
   const std::string no_key;
@@ -436,7 +437,7 @@ absl::Status PluginProvider::SetLifecycle(const ConfigMap& config, const std::st
                                           const std::vector<LifecycleRuleSpec>& rules,
                                           const std::atomic<bool>* cancelled) const {
   RETURN_IF_ERROR(Require(api_, id_, abi_version(), kLifecycle));
-  RETURN_IF_ERROR(CheckConfigStrings(config));
+  RETURN_IF_ERROR(CheckConfigBounds(config));
   {
     std::vector<FieldViolation> violations;
     CheckNoNul(bucket, "bucket", violations);

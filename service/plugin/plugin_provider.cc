@@ -14,17 +14,19 @@
 #include "common/rich_status.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
+#include "plugin/config_check.h"
 #include "plugin/plugin_call.h"
 
 namespace pluton::storage {
 namespace {
 
 using plugin_call::CConfig;
-using plugin_call::CheckConfigStrings;
+using plugin_call::CheckConfigBounds;
 using plugin_call::CheckNoNul;
 using plugin_call::CheckObjectName;
 using plugin_call::kComponent;
 using plugin_call::kMaxPluginArrayEntries;
+using plugin_call::KnownConfigKeys;
 using plugin_call::MakeCancelToken;
 using plugin_call::OrEmpty;
 using plugin_call::PluginBug;
@@ -469,14 +471,22 @@ std::string PluginProvider::abi_version() const {
 }
 
 absl::Status PluginProvider::ValidateConfig(const ConfigMap& config) const {
-  RETURN_IF_ERROR(CheckConfigStrings(config));
-  CConfig c_config(config);
-  return TakeError(api_, id_, "validate_config", api_->validate_config(c_config.get()));
+  RETURN_IF_ERROR(CheckConfigBounds(config));
+  // The host refuses keys the schema does not declare whatever the plugin would say, and asks
+  // the plugin about the rest so that every problem is reported at once.
+  std::vector<FieldViolation> violations;
+  const ConfigMap known = KnownConfigKeys(id_, schema_, config, violations);
+  CConfig c_config(known);
+  absl::Status status =
+      TakeError(api_, id_, "validate_config", api_->validate_config(c_config.get()));
+  if (violations.empty() || (!status.ok() && !absl::IsInvalidArgument(status))) return status;
+  for (FieldViolation& v : ViolationsOrMessage(status)) violations.push_back(std::move(v));
+  return InvalidArgumentWithViolations("the configuration is invalid", violations);
 }
 
 absl::StatusOr<TestConnectionReport> PluginProvider::TestConnection(
     const ConfigMap& config, const TestConnectionOptions& options) const {
-  RETURN_IF_ERROR(CheckConfigStrings(config));
+  RETURN_IF_ERROR(CheckConfigBounds(config));
   {
     std::vector<FieldViolation> violations;
     CheckNoNul(options.bucket, "bucket", violations);
@@ -531,7 +541,7 @@ absl::StatusOr<TestConnectionReport> PluginProvider::TestConnection(
 
 absl::StatusOr<std::unique_ptr<ProviderUpload>> PluginProvider::BeginUpload(
     const ConfigMap& config, const UploadSpec& spec, const std::atomic<bool>* cancelled) const {
-  RETURN_IF_ERROR(CheckConfigStrings(config));
+  RETURN_IF_ERROR(CheckConfigBounds(config));
   RETURN_IF_ERROR(CheckUploadSpec(spec));
   CConfig c_config(config);
   std::vector<pluton_kv> metadata;
@@ -576,7 +586,7 @@ absl::StatusOr<std::unique_ptr<ProviderDownload>> PluginProvider::OpenDownload(
                                        "with ABI 1.1 or later that implements download_open"),
                           "DOWNLOAD_UNSUPPORTED");
   }
-  RETURN_IF_ERROR(CheckConfigStrings(config));
+  RETURN_IF_ERROR(CheckConfigBounds(config));
   RETURN_IF_ERROR(CheckDownloadSpec(spec));
   CConfig c_config(config);
   auto download = std::make_unique<PluginDownload>(api_, id_, cancelled);

@@ -195,7 +195,10 @@ class Provider {
     return false;
   }
 
-  // OK, or INVALID_ARGUMENT carrying one violation per wrong field (field = config key).
+  // OK, or INVALID_ARGUMENT carrying one violation per wrong field (field = config key), or
+  // another error when the provider could not check. Never OK for a config the provider
+  // refused. A plugin-backed provider also refuses, before asking the plugin, keys its schema
+  // does not declare and configs past the host's bounds (plugin/config_check.h).
   virtual absl::Status ValidateConfig(const ConfigMap& config) const = 0;
 
   // Runs the provider's checks. A failed check is an OK status with report.success = false.

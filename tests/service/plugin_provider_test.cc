@@ -7,10 +7,13 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/rich_status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "plugin/config_check.h"
 #include "plugin/host_services.h"
+#include "plugin/plugin_call.h"
 #include "plugin/plugin_loader.h"
 #include "plugin_test_util.h"
 
@@ -29,6 +32,7 @@ using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 auto Violation(const std::string& field, const std::string& description_part) {
@@ -531,12 +535,94 @@ TEST_F(FakePluginTest, MalformedErrorsAreHandled) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
   EXPECT_EQ(ReasonOf(status), "PLUGIN_CONTRACT_VIOLATION");
 
-  // Violations promised but missing: the error survives, the violations are dropped.
-  error = {sizeof(pluton_error), PLUTON_INVALID_ARGUMENT, nullptr, nullptr, 3, nullptr};
+  // Violations promised but missing: an error of its own, never a success.
+  error = {sizeof(pluton_error), PLUTON_INVALID_ARGUMENT, nullptr, "bad config", 3, nullptr};
   status = provider->ValidateConfig({});
-  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolationsOf(status), IsEmpty());
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(ReasonOf(status), "PLUGIN_CONTRACT_VIOLATION");
+  EXPECT_THAT(status.message(), AllOf(HasSubstr("returned 3 field violations from "
+                                                "validate_config without the array of them"),
+                                      HasSubstr("bad config")));
   EXPECT_EQ(state_.error_destroys, 3);
+}
+
+TEST_F(FakePluginTest, ViolationsPastTheArrayLimitAreCountedNotDropped) {
+  auto provider = MustCreate();
+  ASSERT_NE(provider, nullptr);
+  const size_t count = plugin_call::kMaxPluginArrayEntries + 10;
+  const std::string long_text(5000, 'd');
+  std::vector<pluton_field_violation> violations(count, {"field", "why"});
+  violations[1].description = long_text.c_str();
+  pluton_error error{sizeof(pluton_error), PLUTON_INVALID_ARGUMENT, "INVALID_CONFIG", "bad", count,
+                     violations.data()};
+  state_.validate_error = &error;
+  absl::Status status = provider->ValidateConfig({});
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  const std::vector<FieldViolation> read = ViolationsOf(status);
+  ASSERT_EQ(read.size(), plugin_call::kMaxPluginArrayEntries + 1);
+  EXPECT_THAT(read[0], Violation("field", "why"));
+  // A plugin's text is cut when copied.
+  EXPECT_EQ(read[1].description.size(), plugin_call::kMaxPluginTextBytes);
+  EXPECT_THAT(read[1].description, ::testing::EndsWith("..."));
+  EXPECT_THAT(read.back(), Violation("",
+                                     "and 10 more problems the provider reported (4106 in "
+                                     "all; the service reads the first 4096)"));
+  EXPECT_EQ(state_.error_destroys, 1);
+}
+
+TEST_F(FakePluginTest, UnknownKeysAreRefusedAndTheRestStillChecked) {
+  state_.schema = R"([{"name": "region", "type": "string"}, {"name": "token", "type": "string"}])";
+  auto provider = MustCreate();
+  ASSERT_NE(provider, nullptr);
+  // The plugin accepts anything: the host refuses the unknown key on its own.
+  absl::Status status = provider->ValidateConfig({{"region", "eu"}, {"regoin", "eu"}});
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolationsOf(status),
+              ElementsAre(Violation("regoin",
+                                    "unknown option for provider fake; known: "
+                                    "region, token")));
+
+  // With the plugin refusing too, both are reported; a refusal without violations brings its
+  // message.
+  pluton_error error{
+      sizeof(pluton_error), PLUTON_INVALID_ARGUMENT, "", "region is wrong", 0, nullptr};
+  state_.validate_error = &error;
+  status = provider->ValidateConfig({{"region", "eu"}, {"x", "1"}});
+  EXPECT_THAT(ViolationsOf(status),
+              ElementsAre(Violation("x", "unknown option"), Violation("", "region is wrong")));
+
+  // Any other error wins as it is.
+  error.code = PLUTON_UNAVAILABLE;
+  EXPECT_EQ(provider->ValidateConfig({{"x", "1"}}).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(state_.error_destroys, 2);
+}
+
+TEST_F(FakePluginTest, ConfigBoundsAreCheckedBeforeThePluginIsCalled) {
+  state_.schema = R"([{"name": "token", "type": "string"}])";
+  auto provider = MustCreate();
+  ASSERT_NE(provider, nullptr);
+  pluton_error error{
+      sizeof(pluton_error), PLUTON_INTERNAL, "", "the plugin was called", 0, nullptr};
+  state_.validate_error = &error;
+
+  ConfigMap many;
+  for (size_t i = 0; i <= plugin_call::kMaxConfigKeys; ++i) many[absl::StrCat("k", i)] = "v";
+  absl::Status status = provider->ValidateConfig(many);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolationsOf(status), ElementsAre(Violation("", "has 65 keys; at most 64")));
+
+  status = provider->ValidateConfig(
+      {{"token", std::string(plugin_call::kMaxConfigValueBytes + 1, 's')}});
+  EXPECT_THAT(ViolationsOf(status), ElementsAre(Violation("token", "4097 bytes long")));
+  EXPECT_THAT(status.message(), Not(HasSubstr("sss")));
+  EXPECT_EQ(state_.error_destroys, 0);
+
+  // The other calls are bounded the same way.
+  EXPECT_EQ(provider->TestConnection(many, TestConnectionOptions{}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(provider->ValidateConfig({{"token", std::string(4096, 's')}}).code(),
+            absl::StatusCode::kInternal);
+  EXPECT_EQ(state_.error_destroys, 1);
 }
 
 TEST_F(FakePluginTest, SuccessWithoutAReportIsInternal) {
