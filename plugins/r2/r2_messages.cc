@@ -79,7 +79,7 @@ std::string AccessDenied(const FailureContext& c) {
              "Object Read and Object Read & Write tokens cannot read them. Create an Admin token "
              "in R2 > Manage R2 API Tokens";
     case Operation::kSetLifecycle:
-      return "the token may not change the lifecycle rules of " + Bucket(c) +
+      return "the token may not set the lifecycle rules of " + Bucket(c) +
              ": that needs an Admin Read & Write token; Object tokens and Admin Read only "
              "tokens cannot. Create one in R2 > Manage R2 API Tokens";
   }

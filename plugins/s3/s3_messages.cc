@@ -58,8 +58,9 @@ std::string AccessDenied(const FailureContext& c) {
       return "the access key may not read the lifecycle rules of " + Bucket(c) +
              ": grant it s3:GetLifecycleConfiguration on the bucket";
     case Operation::kSetLifecycle:
-      return "the access key may not change the lifecycle rules of " + Bucket(c) +
-             ": grant it s3:PutLifecycleConfiguration on the bucket";
+      return "the access key may not set the lifecycle rules of " + Bucket(c) +
+             ": grant it s3:GetLifecycleConfiguration and s3:PutLifecycleConfiguration on the "
+             "bucket (the current rules are read before they are replaced)";
   }
   return "access denied";
 }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/proto_conversions.h"
 #include "common/log.h"
+#include "common/rich_status.h"
 #include "common/status_macros.h"
 #include "objects/object_request_check.h"
 
@@ -51,15 +52,26 @@ std::vector<LifecycleRuleSpec> CheckRules(const v1::SetLifecycleRequest& request
   return rules;
 }
 
+constexpr char kLifecycleUnsupported[] = "LIFECYCLE_UNSUPPORTED";
+
+// A provider's UNIMPLEMENTED from a lifecycle call means it has no lifecycle rules: whatever
+// reason its plugin gave, the client gets the one the API promises.
+absl::Status AsLifecycleError(absl::Status status) {
+  if (!absl::IsUnimplemented(status) || ReasonOf(status) == kLifecycleUnsupported) return status;
+  return MakeRichStatus(absl::StatusCode::kUnimplemented, status.message(), kLifecycleUnsupported,
+                        ViolationsOf(status));
+}
+
 }  // namespace
 
 absl::Status GetLifecycle(StorageRegistry* registry, const v1::GetLifecycleRequest& request,
                           v1::Lifecycle* response, const std::atomic<bool>* cancelled) {
   RETURN_IF_ERROR(RequestCheck(request.storage(), request.bucket()).Result("the request"));
   ASSIGN_OR_RETURN(ResolvedStorage storage, registry->Resolve(request.storage()));
-  ASSIGN_OR_RETURN(std::vector<LifecycleRuleSpec> rules,
-                   storage.provider->GetLifecycle(storage.config, request.bucket(), cancelled));
-  ToProto(rules, response);
+  absl::StatusOr<std::vector<LifecycleRuleSpec>> rules =
+      storage.provider->GetLifecycle(storage.config, request.bucket(), cancelled);
+  if (!rules.ok()) return AsLifecycleError(rules.status());
+  ToProto(*rules, response);
   return absl::OkStatus();
 }
 
@@ -69,13 +81,21 @@ absl::Status SetLifecycle(StorageRegistry* registry, const v1::SetLifecycleReque
   std::vector<LifecycleRuleSpec> rules = CheckRules(request, check);
   RETURN_IF_ERROR(check.Result("the lifecycle request"));
   ASSIGN_OR_RETURN(ResolvedStorage storage, registry->Resolve(request.storage()));
-  RETURN_IF_ERROR(
-      storage.provider->SetLifecycle(storage.config, request.bucket(), rules, cancelled));
+  RETURN_IF_ERROR(AsLifecycleError(
+      storage.provider->SetLifecycle(storage.config, request.bucket(), rules, cancelled)));
   LogInfo("lifecycle", "set storage=", storage.id, " bucket=", request.bucket(),
           " rules=", rules.size());
-  ASSIGN_OR_RETURN(std::vector<LifecycleRuleSpec> now,
-                   storage.provider->GetLifecycle(storage.config, request.bucket(), cancelled));
-  ToProto(now, response);
+  absl::StatusOr<std::vector<LifecycleRuleSpec>> now =
+      storage.provider->GetLifecycle(storage.config, request.bucket(), cancelled);
+  if (!now.ok()) {
+    // The rules are set: say so, or the client would take the failed read-back for a failed set.
+    return MakeRichStatus(
+        now.status().code(),
+        absl::StrCat("the lifecycle rules of bucket \"", request.bucket(),
+                     "\" were set, but reading them back failed: ", now.status().message()),
+        ReasonOf(now.status()));
+  }
+  ToProto(*now, response);
   return absl::OkStatus();
 }
 

@@ -15,7 +15,10 @@ namespace pluton::storage {
 absl::Status GetLifecycle(StorageRegistry* registry, const v1::GetLifecycleRequest& request,
                           v1::Lifecycle* response, const std::atomic<bool>* cancelled);
 
-// Sets the rules, then answers with the rules as the provider reports them afterwards.
+// Errors of both: a provider's UNIMPLEMENTED always carries reason LIFECYCLE_UNSUPPORTED.
+
+// Sets the rules, then answers with the rules as the provider reports them afterwards; when
+// only that read-back fails, the error says the rules were set.
 absl::Status SetLifecycle(StorageRegistry* registry, const v1::SetLifecycleRequest& request,
                           v1::Lifecycle* response, const std::atomic<bool>* cancelled);
 

@@ -306,6 +306,31 @@ TEST_P(S3RestoreTest, LifecycleRulesReadBackAsWritten) {
   EXPECT_EQ(read.rules_size(), 0);
 }
 
+TEST_P(S3RestoreTest, LifecycleOnAServiceWithoutItIsLifecycleUnsupported) {
+  fake_->AddFault(
+      {{"operation", "GetBucketLifecycleConfiguration"}, {"status", 501}, {"times", 2}});
+  v1::GetLifecycleRequest get;
+  get.set_storage("remote");
+  get.set_bucket(kBucket);
+  v1::Lifecycle read;
+  absl::Status status = Call(&v1::StorageService::Stub::GetLifecycle, get, &read);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnimplemented) << status;
+  EXPECT_EQ(storage::client::GetErrorDetails(status).reason, "LIFECYCLE_UNSUPPORTED");
+
+  v1::SetLifecycleRequest set;
+  set.set_storage("remote");
+  set.set_bucket(kBucket);
+  v1::LifecycleRule* rule = set.add_rules();
+  rule->set_id("expire");
+  rule->set_expire_after_days(3);
+  v1::Lifecycle written;
+  status = Call(&v1::StorageService::Stub::SetLifecycle, set, &written);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnimplemented) << status;
+  EXPECT_EQ(storage::client::GetErrorDetails(status).reason, "LIFECYCLE_UNSUPPORTED");
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("setting the lifecycle rules"));
+  EXPECT_THAT(std::string(status.message()), ::testing::Not(::testing::HasSubstr("reading")));
+}
+
 INSTANTIATE_TEST_SUITE_P(Providers, S3RestoreTest, ::testing::Values("r2", "s3"),
                          [](const auto& info) { return info.param; });
 

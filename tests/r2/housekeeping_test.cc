@@ -25,6 +25,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 // One plugin under test and what its messages say about permissions.
@@ -528,6 +529,31 @@ TEST_P(HousekeepingTest, NotImplementedIsUnimplemented) {
   Rules rules = GetLifecycle();
   EXPECT_EQ(rules.error.code, PLUTON_UNIMPLEMENTED) << rules.error;
   EXPECT_THAT(rules.error.message, HasSubstr("lacks the feature"));
+}
+
+TEST_P(HousekeepingTest, LifecycleNotImplementedIsLifecycleUnsupportedAndNamesTheCall) {
+  fake().AddFault({{"operation", "GetBucketLifecycleConfiguration"}, {"status", 501}});
+  Rules rules = GetLifecycle();
+  EXPECT_EQ(rules.error.code, PLUTON_UNIMPLEMENTED) << rules.error;
+  EXPECT_EQ(rules.error.reason, "LIFECYCLE_UNSUPPORTED") << rules.error;
+  EXPECT_THAT(rules.error.message, HasSubstr("reading the lifecycle rules of bucket \"backups\""));
+
+  // Setting reads the current rules first (501 there), writes them (501 there), or, with no
+  // rules, deletes them (501 there): each time the error is about setting.
+  const std::vector<pluton_lifecycle_rule> one = {{"r", "", 1, 1, 0}};
+  for (const char* operation :
+       {"GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration",
+        "DeleteBucketLifecycleConfiguration"}) {
+    SCOPED_TRACE(operation);
+    fake().AddFault({{"operation", operation}, {"status", 501}});
+    const bool deleting = std::string(operation).rfind("Delete", 0) == 0;
+    Error error = SetLifecycle(deleting ? std::vector<pluton_lifecycle_rule>{} : one);
+    EXPECT_EQ(error.code, PLUTON_UNIMPLEMENTED) << error;
+    EXPECT_EQ(error.reason, "LIFECYCLE_UNSUPPORTED") << error;
+    EXPECT_THAT(error.message, HasSubstr("setting the lifecycle rules of bucket \"backups\""));
+    EXPECT_THAT(error.message, Not(HasSubstr("reading")));
+  }
+  EXPECT_TRUE(fake().Json("GET", "lifecycle?bucket=backups")["xml"].is_null());
 }
 
 TEST_P(HousekeepingTest, AccessDeniedNamesTheMissingPermission) {

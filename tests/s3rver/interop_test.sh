@@ -319,8 +319,8 @@ echo "rm: present, already deleted, present+absent together all exit 0; head-obj
 # s3rver 3.7.1 answers 501 NotImplemented to ListMultipartUploads (GET ?uploads) and to
 # GetBucketLifecycleConfiguration (GET ?lifecycle). Pluton must then fail loudly: exit 1 with
 # "error: UNIMPLEMENTED: ..." naming what was not possible, never an empty, successful
-# answer. (`lifecycle set` first reads the current rules, so it fails the same way before
-# changing anything.) Should a later s3rver implement them, the success branch is checked
+# answer. (`lifecycle set` first reads the current rules, so it fails before changing
+# anything, and says it could not set them.) Should a later s3rver implement them, the success branch is checked
 # instead: an incomplete upload created with aws must then be listed.
 upload_id=$(aws s3api create-multipart-upload --bucket "$bucket" --key incomplete/left-open.bin \
   --query UploadId --output text) || fail "aws s3api create-multipart-upload"
@@ -350,7 +350,7 @@ else
   echo '[{"id": "interop", "prefix": "tmp/", "expire_after_days": 1}]' >"$work/rules.json"
   rc=0; cli lifecycle set s3rver "$bucket" --file "$work/rules.json" >/dev/null \
     2>"$work/lifecycle.err" || rc=$?
-  unsupported "reading the lifecycle rules" "$rc" "$work/lifecycle.err"
+  unsupported "setting the lifecycle rules" "$rc" "$work/lifecycle.err"
   echo "lifecycle get and set: s3rver has no bucket lifecycle; exit 1, UNIMPLEMENTED"
 fi
 echo "ok"

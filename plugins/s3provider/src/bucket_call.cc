@@ -37,6 +37,11 @@ pluton_error* BucketCall::ErrorFor(const absl::Status& status, Operation operati
                                  doing + " was cancelled by the service");
   }
   Explanation explanation = provider_.Explain(failure, context);
+  if (failure.kind == FailureKind::kNotImplemented &&
+      (operation == Operation::kGetLifecycle || operation == Operation::kSetLifecycle)) {
+    // The same answer as from a provider without lifecycle rules (README, GetLifecycle).
+    explanation.reason = "LIFECYCLE_UNSUPPORTED";
+  }
   std::string message = doing + " failed: " + explanation.message;
   if (failure.kind != FailureKind::kOther && !failure.detail.empty() &&
       explanation.message != failure.detail) {

@@ -46,7 +46,8 @@ class BucketCall : public StorageCall {
   // The host's error for a failed S3 call made for `operation` (by default the call's own):
   // "<doing> failed: <explanation> (<S3's answer>)" with the provider's reason. The code is
   // CodeFor(failure) except that NotImplemented is UNIMPLEMENTED (a feature the service
-  // lacks); cancellation is CANCELLED.
+  // lacks), with reason LIFECYCLE_UNSUPPORTED for the lifecycle operations; cancellation is
+  // CANCELLED.
   pluton_error* ErrorFor(const absl::Status& status) const { return ErrorFor(status, operation_); }
   pluton_error* ErrorFor(const absl::Status& status, Operation operation) const;
 

@@ -104,7 +104,9 @@ pluton_error* SetLifecycle(const Provider& provider, const pluton_config* config
     return error;
   }
   absl::StatusOr<std::vector<s3::LifecycleRule>> current = CurrentRules(call);
-  if (!current.ok()) return call.ErrorFor(current.status(), Operation::kGetLifecycle);
+  // Reading is a step of setting: the error speaks of setting (and a 501 here means the
+  // service has no lifecycle rules at all).
+  if (!current.ok()) return call.ErrorFor(current.status());
   if (pluton_error* error = UnsupportedRulesError(call, *current, "replace")) return error;
 
   if (rules.empty()) {

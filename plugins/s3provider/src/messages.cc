@@ -45,7 +45,7 @@ std::string Doing(const FailureContext& context, std::string_view service) {
     case Operation::kGetLifecycle:
       return "reading the lifecycle rules of " + BucketOf(context);
     case Operation::kSetLifecycle:
-      return "changing the lifecycle rules of " + BucketOf(context);
+      return "setting the lifecycle rules of " + BucketOf(context);
   }
   return "talking to " + std::string(service);
 }
