@@ -1,7 +1,6 @@
 #include "api/connection_test.h"
 
-#include <algorithm>
-
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "api/proto_conversions.h"
 #include "common/log.h"
@@ -14,12 +13,29 @@ namespace {
 constexpr absl::Duration kDefaultTimeout = absl::Seconds(20);
 constexpr absl::Duration kMaxTimeout = absl::Seconds(120);
 
+// The test's time limit: unset or 0 means kDefaultTimeout; past kMaxTimeout or negative is
+// refused rather than silently changed.
+absl::StatusOr<absl::Duration> TimeoutOf(const v1::TestConnectionRequest& request) {
+  if (!request.has_timeout()) return kDefaultTimeout;
+  const absl::Duration timeout = FromProto(request.timeout());
+  if (timeout == absl::ZeroDuration()) return kDefaultTimeout;
+  if (timeout < absl::ZeroDuration() || timeout > kMaxTimeout) {
+    return InvalidArgumentWithViolations(
+        "the connection test request is invalid",
+        {{"timeout", absl::StrCat("is ", absl::ToDoubleSeconds(timeout), " s; use at most ",
+                                  absl::ToInt64Seconds(kMaxTimeout), " s (0 means the default, ",
+                                  absl::ToInt64Seconds(kDefaultTimeout), " s)")}});
+  }
+  return timeout;
+}
+
 }  // namespace
 
 absl::Status RunConnectionTest(StorageRegistry* registry, const v1::TestConnectionRequest& request,
                                v1::TestConnectionResponse* response,
                                const std::atomic<bool>* cancelled) {
   const absl::Time start = absl::Now();
+  ASSIGN_OR_RETURN(const absl::Duration timeout, TimeoutOf(request));
   absl::StatusOr<ResolvedStorage> storage;
   switch (request.target_case()) {
     case v1::TestConnectionRequest::kStorage:
@@ -39,9 +55,7 @@ absl::Status RunConnectionTest(StorageRegistry* registry, const v1::TestConnecti
   options.bucket = request.bucket();
   options.read_only = request.read_only();
   options.cancelled = cancelled;
-  options.timeout = request.has_timeout() ? FromProto(request.timeout()) : kDefaultTimeout;
-  if (options.timeout <= absl::ZeroDuration()) options.timeout = kDefaultTimeout;
-  options.timeout = std::min(options.timeout, kMaxTimeout);
+  options.timeout = timeout;
 
   ASSIGN_OR_RETURN(TestConnectionReport report,
                    storage->provider->TestConnection(storage->config, options));

@@ -281,5 +281,32 @@ TEST_F(RegistryApiTest, TestConnectionOfSavedAndUnsavedStorages) {
   EXPECT_EQ(client_->TestConnection(unknown).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_F(RegistryApiTest, TestConnectionTimeoutIsBoundedNotClamped) {
+  ASSERT_TRUE(AddMinimal("mini", kSecretToken).ok());
+  v1::TestConnectionRequest test;
+  test.set_storage("mini");
+  // The minimal plugin echoes the timeout it was given.
+  auto timeout_seen = [&](int64_t seconds) -> std::string {
+    test.mutable_timeout()->set_seconds(seconds);
+    auto result = client_->TestConnection(test);
+    if (!result.ok()) return result.status().ToString();
+    return result->checks_size() == 1 ? result->checks(0).description() : "no check";
+  };
+  EXPECT_THAT(timeout_seen(120), HasSubstr("timeout_ms=120000"));
+  EXPECT_THAT(timeout_seen(0), HasSubstr("timeout_ms=20000"));
+  EXPECT_THAT(timeout_seen(7), HasSubstr("timeout_ms=7000"));
+
+  for (int64_t seconds : {500, 121, -5}) {
+    test.mutable_timeout()->set_seconds(seconds);
+    auto refused = client_->TestConnection(test);
+    ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << seconds;
+    const auto violations = storage::client::GetErrorDetails(refused.status()).field_violations;
+    ASSERT_EQ(violations.size(), 1u);
+    EXPECT_EQ(violations[0].field, "timeout");
+    EXPECT_THAT(violations[0].description,
+                HasSubstr(absl::StrCat("is ", seconds, " s; use at most 120 s")));
+  }
+}
+
 }  // namespace
 }  // namespace pluton::testing
