@@ -9,6 +9,7 @@
 #include "common/rich_status.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
+#include "registry/chunk_size_check.h"
 #include "registry/storage_names.h"
 
 namespace pluton::storage {
@@ -34,8 +35,22 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
 }  // namespace
 
 StorageRegistry::StorageRegistry(StorageStore* store, const SecretBox* secret_box,
-                                 const PluginSet* plugins)
-    : store_(store), secret_box_(secret_box), plugins_(plugins) {}
+                                 const PluginSet* plugins, uint64_t upload_buffer_budget_bytes)
+    : store_(store),
+      secret_box_(secret_box),
+      plugins_(plugins),
+      upload_buffer_budget_bytes_(upload_buffer_budget_bytes) {}
+
+absl::Status StorageRegistry::CheckConfig(const Provider& provider, const ConfigMap& config) const {
+  absl::Status status = provider.ValidateConfig(config);
+  if (!status.ok() && !absl::IsInvalidArgument(status)) return status;
+  std::vector<FieldViolation> violations;
+  if (!status.ok()) violations = ViolationsOrMessage(status);
+  const size_t before = violations.size();
+  CheckChunkSizeFitsBudget(provider.schema(), config, upload_buffer_budget_bytes_, violations);
+  if (violations.size() == before) return status;
+  return InvalidArgumentWithViolations("the configuration is invalid", violations);
+}
 
 absl::StatusOr<std::shared_ptr<const Provider>> StorageRegistry::FindProvider(
     const std::string& provider_id, const std::string& field) const {
@@ -130,7 +145,7 @@ absl::StatusOr<StorageView> StorageRegistry::Add(const std::string& name,
   for (auto& v : ViolationsOf(name_status)) violations.push_back(std::move(v));
   ASSIGN_OR_RETURN(std::shared_ptr<const Provider> provider,
                    FindProvider(provider_id, "storage.provider"));
-  absl::Status config_status = provider->ValidateConfig(config);
+  absl::Status config_status = CheckConfig(*provider, config);
   if (absl::IsInvalidArgument(config_status)) {
     for (auto& v : ViolationsOf(PrefixViolationFields(config_status, "storage.config.")))
       violations.push_back(std::move(v));
@@ -211,7 +226,7 @@ absl::StatusOr<StorageView> StorageRegistry::Update(const std::string& ref,
         merged[field] = it->second;
       }
     }
-    absl::Status config_status = provider->ValidateConfig(merged);
+    absl::Status config_status = CheckConfig(*provider, merged);
     if (absl::IsInvalidArgument(config_status)) {
       return PrefixViolationFields(config_status, "update.config.");
     }
@@ -247,7 +262,7 @@ absl::StatusOr<ResolvedStorage> StorageRegistry::ResolveUnsaved(const std::strin
                                                                 const ConfigMap& config) {
   ASSIGN_OR_RETURN(std::shared_ptr<const Provider> provider,
                    FindProvider(provider_id, "unsaved.provider"));
-  absl::Status status = provider->ValidateConfig(config);
+  absl::Status status = CheckConfig(*provider, config);
   if (absl::IsInvalidArgument(status)) return PrefixViolationFields(status, "unsaved.config.");
   RETURN_IF_ERROR(status);
   return ResolvedStorage{"", "", std::move(provider), config};

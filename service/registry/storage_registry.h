@@ -10,6 +10,7 @@
 #ifndef PLUTON_SERVICE_REGISTRY_STORAGE_REGISTRY_H_
 #define PLUTON_SERVICE_REGISTRY_STORAGE_REGISTRY_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <set>
@@ -59,7 +60,10 @@ struct StorageUpdate {
 
 class StorageRegistry {
  public:
-  StorageRegistry(StorageStore* store, const SecretBox* secret_box, const PluginSet* plugins);
+  // `upload_buffer_budget_bytes` is the daemon's upload buffer budget: configurations whose
+  // part size (chunk_size) exceeds it are refused (registry/chunk_size_check.h).
+  StorageRegistry(StorageStore* store, const SecretBox* secret_box, const PluginSet* plugins,
+                  uint64_t upload_buffer_budget_bytes);
 
   // Validates and stores a new storage (or only validates). Violations name request fields
   // ("storage.name", "storage.config.<key>").
@@ -81,6 +85,10 @@ class StorageRegistry {
   absl::StatusOr<std::shared_ptr<const Provider>> FindProvider(const std::string& provider_id,
                                                                const std::string& field) const;
   absl::StatusOr<StorageRecord> Lookup(const std::string& ref);
+  // The provider's verdict on `config` plus the service's own rules for it (the part size must
+  // fit the buffer budget): OK, INVALID_ARGUMENT with every violation (fields are config keys),
+  // or the provider's other error.
+  absl::Status CheckConfig(const Provider& provider, const ConfigMap& config) const;
   // Splits `config` into the record's plain config and sealed secrets.
   absl::Status SealInto(const Provider& provider, const ConfigMap& config, StorageRecord& record);
   absl::StatusOr<ConfigMap> OpenSecrets(const StorageRecord& record) const;
@@ -89,6 +97,7 @@ class StorageRegistry {
   StorageStore* const store_;
   const SecretBox* const secret_box_;
   const PluginSet* const plugins_;
+  const uint64_t upload_buffer_budget_bytes_;
 };
 
 }  // namespace pluton::storage

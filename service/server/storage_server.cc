@@ -79,8 +79,9 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
     LogWarning(kComponent, "no provider plugin loaded from ", config.plugin_dir);
   }
 
-  parts->registry = std::make_unique<StorageRegistry>(parts->store.get(), parts->secret_box.get(),
-                                                      parts->plugins.get());
+  parts->registry =
+      std::make_unique<StorageRegistry>(parts->store.get(), parts->secret_box.get(),
+                                        parts->plugins.get(), config.upload_buffer_budget_bytes);
   parts->uploads.registry = parts->registry.get();
   parts->uploads.read_window_bytes = config.upload_read_window_bytes;
   parts->uploads.max_concurrent_uploads = config.max_concurrent_uploads;

@@ -221,5 +221,61 @@ TEST_F(ConfigLimitsApiTest, OversizedKeysAndValuesAreRefusedWithoutEchoingThem) 
   EXPECT_TRUE(at_limit.ok()) << at_limit.status();
 }
 
+class ChunkSizeBudgetApiTest : public ConfigLimitsApiTest {
+ protected:
+  void SetUp() override {
+    upload_buffer_budget_bytes_ = 16 << 20;
+    ConfigLimitsApiTest::SetUp();
+  }
+};
+
+TEST_F(ChunkSizeBudgetApiTest, AChunkSizeLargerThanTheBufferBudgetIsRefusedWhenSaved) {
+  for (bool validate_only : {true, false}) {
+    v1::AddStorageRequest request =
+        AddRequest("m", "minimal", {{"token", "t0k"}, {"chunk_size", "32MiB"}});
+    request.set_validate_only(validate_only);
+    auto added = client_->AddStorage(request);
+    ASSERT_EQ(added.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(Violations(added.status()),
+                ElementsAre(IsViolation(
+                    "storage.config.chunk_size",
+                    "is 32MiB, larger than the service's whole upload buffer budget of 16MiB, so "
+                    "no upload could reserve a part buffer; use a chunk_size of at most 16MiB, "
+                    "or raise the service's --upload_buffer_budget_mib")));
+    ExpectNothingSaved("m");
+  }
+
+  // Every problem at once: the plugin's and the service's.
+  auto both = client_->AddStorage(AddRequest("m", "minimal", {{"chunk_size", "1GiB"}}));
+  ASSERT_EQ(both.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Violations(both.status()),
+              ElementsAre(IsViolation("storage.config.token", "required"),
+                          IsViolation("storage.config.chunk_size", "is 1GiB")));
+
+  // The whole budget is fine; so is the default (5MiB).
+  ASSERT_TRUE(
+      client_->AddStorage(AddRequest("m", "minimal", {{"token", "t"}, {"chunk_size", "16MiB"}}))
+          .ok());
+  ASSERT_TRUE(client_->AddStorage(AddRequest("n", "minimal", {{"token", "t"}})).ok());
+
+  v1::UpdateStorageRequest update;
+  update.set_storage("n");
+  (*update.mutable_update()->mutable_config())["chunk_size"] = "17MiB";
+  update.mutable_update_mask()->add_paths("config.chunk_size");
+  auto updated = client_->UpdateStorage(update);
+  ASSERT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Violations(updated.status()),
+              ElementsAre(IsViolation("update.config.chunk_size", "is 17MiB")));
+
+  v1::TestConnectionRequest test;
+  test.mutable_unsaved()->set_provider("minimal");
+  (*test.mutable_unsaved()->mutable_config())["token"] = "t";
+  (*test.mutable_unsaved()->mutable_config())["chunk_size"] = "64MiB";
+  auto tested = client_->TestConnection(test);
+  ASSERT_EQ(tested.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Violations(tested.status()),
+              ElementsAre(IsViolation("unsaved.config.chunk_size", "is 64MiB")));
+}
+
 }  // namespace
 }  // namespace pluton::testing

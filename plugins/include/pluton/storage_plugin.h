@@ -360,7 +360,10 @@ typedef struct pluton_plugin_api {
 
   /* Required. The configuration form as JSON: an array of objects with the keys "name",
    * "label", "type" ("string"|"integer"|"bool"|"enum"|"size"), "required", "secret",
-   * "default", "allowed_values", "help", "advanced", "placeholder". Static lifetime. */
+   * "default", "allowed_values", "help", "advanced", "placeholder". Static lifetime.
+   * Keys the schema does not declare are refused by the host before validate_config. A field
+   * named "chunk_size" of type "size" is taken to be the size of the part buffers uploads
+   * reserve from the host's budget: the host refuses values larger than the whole budget. */
   const char* (*config_schema_json)(void);
 
   /* Required. Checks a configuration and reports every problem at once, as one
