@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "absl/strings/escaping.h"
 #include "client/error_details.h"
 #include "grpcpp/grpcpp.h"
@@ -304,6 +306,38 @@ TEST_P(S3RestoreTest, LifecycleRulesReadBackAsWritten) {
   EXPECT_EQ(written.rules_size(), 0);
   ASSERT_TRUE(Call(&v1::StorageService::Stub::GetLifecycle, get, &read).ok());
   EXPECT_EQ(read.rules_size(), 0);
+}
+
+TEST_P(S3RestoreTest, NonAsciiMetadataComesBackAsItWasUploaded) {
+  const std::map<std::string, std::string> metadata = {
+      {"city", "Zürich ☃"}, {"host", "db1"}, {"note", " padded "}, {"word", "=?UTF-8?B?eA==?="}};
+  v1::UploadHeader header = Header("remote", kBucket, "meta", 4);
+  for (const auto& [key, value] : metadata) (*header.mutable_metadata())[key] = value;
+  storage::client::MemoryByteSource source("data");
+  auto uploaded = client_->Upload(header, source);
+  ASSERT_TRUE(uploaded.ok()) << uploaded.status();
+  // What other S3 clients read: ASCII only.
+  const nlohmann::json objects = fake_->Objects(kBucket);
+  ASSERT_EQ(objects.size(), 1u);
+  EXPECT_EQ(objects[0]["metadata"]["city"], "=?UTF-8?B?WsO8cmljaCDimIM=?=");
+
+  v1::StatObjectRequest stat;
+  stat.set_storage("remote");
+  stat.set_bucket(kBucket);
+  stat.set_key("meta");
+  v1::ObjectInfo info;
+  ASSERT_TRUE(Call(&v1::StorageService::Stub::StatObject, stat, &info).ok());
+  const std::map<std::string, std::string> read(info.metadata().begin(), info.metadata().end());
+  EXPECT_EQ(read, metadata);
+
+  header.set_key("meta-bad-key");
+  (*header.mutable_metadata())["größe"] = "1";
+  storage::client::MemoryByteSource again("data");
+  auto refused = client_->Upload(header, again);
+  // Refused before the plugin (the upload header check); the plugin refuses it too, naming
+  // the key (r2_upload_test).
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_EQ(fake_->Objects(kBucket).size(), 1u);
 }
 
 TEST_P(S3RestoreTest, LifecycleOnAServiceWithoutItIsLifecycleUnsupported) {

@@ -157,6 +157,25 @@ TEST_F(R2UploadTest, SmallObjectIsOnePutWithMd5MetadataAndHeaders) {
   EXPECT_FALSE(puts[0]["headers"].contains("x-amz-server-side-encryption"));
 }
 
+TEST_F(R2UploadTest, NonAsciiMetadataIsSentAsAnEncodedWordAndNonAsciiKeysAreRefused) {
+  UploadSpec spec;
+  spec.metadata = {{"city", "Zürich ☃"}, {"host", "db1"}};
+  const UploadOutcome outcome = Upload("data", spec);
+  ASSERT_TRUE(outcome.error.ok) << outcome.error;
+  const nlohmann::json object = OnlyObject();
+  EXPECT_EQ(object["metadata"]["city"], "=?UTF-8?B?WsO8cmljaCDimIM=?=");
+  EXPECT_EQ(object["metadata"]["host"], "db1");
+
+  UploadSpec bad_key;
+  bad_key.key = "other";
+  bad_key.metadata = {{"größe", "1"}};
+  const UploadOutcome refused = Upload("data", bad_key);
+  EXPECT_EQ(refused.error.code, PLUTON_INVALID_ARGUMENT);
+  EXPECT_TRUE(refused.error.HasViolation("metadata[\"größe\"]")) << refused.error;
+  EXPECT_THAT(refused.error.message, HasSubstr("HTTP header names, which are ASCII"));
+  EXPECT_EQ(fake().Objects("backups").size(), 1u);
+}
+
 TEST_F(R2UploadTest, LargeObjectIsMultipartWithEqualPartsAndMd5Metadata) {
   const std::string data = PatternBytes(12 * kMiB + 123, 7);
   const UploadOutcome outcome = Upload(data);

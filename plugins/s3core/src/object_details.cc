@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "pluton/s3/metadata_encoding.h"
 
 namespace pluton::s3 {
 namespace {
@@ -91,7 +92,7 @@ ObjectDetails ParseObjectDetails(const HeaderList& headers) {
       details.server_side_encryption = value;
     } else if (absl::StartsWith(name, kMetaPrefix) && name.size() > kMetaPrefix.size()) {
       const std::string key = name.substr(kMetaPrefix.size());
-      details.metadata.emplace(key, value);
+      details.metadata.emplace(key, DecodeMetadataValue(value));
       std::string md5;
       if (key == kMd5MetadataKey && absl::Base64Unescape(value, &md5) && md5.size() == 16) {
         details.md5chksum = std::move(md5);

@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "pluton/s3/digest.h"
+#include "pluton/s3/metadata_encoding.h"
 #include "pluton/s3/uri_encode.h"
 #include "retry.h"
 #include "s3_client_call.h"
@@ -83,7 +84,13 @@ absl::Status AddObjectHeaders(absl::string_view what, const ObjectOptions& optio
     S3_RETURN_IF_ERROR(AddHeader(what, headers, "Content-Type", options.content_type));
   }
   for (const auto& [name, value] : options.metadata) {
-    S3_RETURN_IF_ERROR(AddHeader(what, headers, absl::StrCat("x-amz-meta-", name), value));
+    // Checked raw (a line break cannot be encoded away), sent RFC 2047-encoded when not ASCII.
+    if (!IsValidHeaderValue(value)) {
+      return absl::InvalidArgumentError(absl::StrCat(what, ": metadata \"", absl::CEscape(name),
+                                                     "\" has a line break or NUL in its value"));
+    }
+    S3_RETURN_IF_ERROR(
+        AddHeader(what, headers, absl::StrCat("x-amz-meta-", name), EncodeMetadataValue(value)));
   }
   if (!options.storage_class.empty()) {
     S3_RETURN_IF_ERROR(AddHeader(what, headers, "x-amz-storage-class", options.storage_class));

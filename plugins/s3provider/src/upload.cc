@@ -60,8 +60,10 @@ s3::StreamingUploadTarget BuildTarget(const ResolvedConfig& config,
         const std::string value(plugin_sdk::View(params->metadata[i].value));
         const std::string field = "metadata[" + Quote(key) + "]";
         if (key.empty() || !s3::IsValidHeaderName("x-amz-meta-" + key)) {
-          violations->emplace_back(field,
-                                   "is not a valid metadata key; use letters, digits and '-'");
+          violations->emplace_back(
+              field,
+              "is not a valid metadata key: S3 sends keys as HTTP header names, which are ASCII; "
+              "use ASCII letters, digits and '-' (values may be any text)");
         } else if (!s3::IsValidHeaderValue(value)) {
           violations->emplace_back(field, "has a value with a line break or NUL character");
         } else if (!target.options.metadata.emplace(key, value).second) {

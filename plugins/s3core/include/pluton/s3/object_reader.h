@@ -42,7 +42,8 @@ struct ObjectDetails {
   std::optional<absl::Time> last_modified;
   std::string content_type;
   std::string storage_class;  // x-amz-storage-class; "" when absent (S3 omits STANDARD)
-  // x-amz-meta-* headers: keys lowercase without the prefix, values as sent.
+  // x-amz-meta-* headers: keys lowercase without the prefix, values as sent (RFC 2047
+  // encoded-words decoded, metadata_encoding.h).
   std::map<std::string, std::string> metadata;
   // 16 raw bytes from x-amz-meta-md5chksum when it is base64 of exactly 16 bytes.
   std::optional<std::string> md5chksum;

@@ -86,11 +86,13 @@ struct SseCustomerKey {
 
 // Headers that describe a new object.
 struct ObjectOptions {
-  std::string content_type;                     // "" = not sent
-  std::map<std::string, std::string> metadata;  // sent as x-amz-meta-<key>
-  std::string storage_class;                    // "" = not sent (never sent empty)
-  std::string server_side_encryption;           // "" = not sent; "AES256" or "aws:kms"
-  std::string sse_kms_key_id;                   // with aws:kms only
+  std::string content_type;  // "" = not sent
+  // Sent as x-amz-meta-<key>; values that are not plain ASCII RFC 2047-encoded
+  // (metadata_encoding.h).
+  std::map<std::string, std::string> metadata;
+  std::string storage_class;           // "" = not sent (never sent empty)
+  std::string server_side_encryption;  // "" = not sent; "AES256" or "aws:kms"
+  std::string sse_kms_key_id;          // with aws:kms only
   std::optional<SseCustomerKey> sse_customer_key;
 };
 
