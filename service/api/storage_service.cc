@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/connection_test.h"
 #include "api/proto_conversions.h"
+#include "api/unary_call.h"
 #include "common/rich_status.h"
 #include "common/status_macros.h"
 #include "download/download_reactor.h"
@@ -17,14 +18,6 @@ namespace pluton::storage {
 namespace {
 
 constexpr absl::string_view kConfigPathPrefix = "config.";
-
-// Finishes a unary call at once with `status`.
-grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
-                                    const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
 
 absl::StatusOr<StorageUpdate> UpdateFromRequest(const v1::UpdateStorageRequest& request) {
   StorageUpdate update;
@@ -63,147 +56,204 @@ StorageServiceImpl::StorageServiceImpl(StorageRegistry* registry, const PluginSe
                                        UploadEnvironment* uploads)
     : registry_(registry), plugins_(plugins), uploads_(uploads) {}
 
-grpc::ServerUnaryReactor* StorageServiceImpl::ListProviders(
-    grpc::CallbackServerContext* context, const v1::ListProvidersRequest* /*request*/,
-    v1::ListProvidersResponse* response) {
-  for (const auto& provider : plugins_->providers()) {
-    ToProto(*provider, response->add_providers());
-  }
-  for (const RejectedPluginInfo& rejected : plugins_->rejected()) {
-    v1::RejectedPlugin* out = response->add_rejected_plugins();
-    out->set_path(rejected.path);
-    out->set_reason(rejected.reason);
-  }
-  return FinishNow(context, absl::OkStatus());
+// Registry calls run inline (no BlockingCallLimiter); provider calls on &blocking_calls_.
+
+grpc::ServerUnaryReactor* StorageServiceImpl::ListProviders(grpc::CallbackServerContext* context,
+                                                            const grpc::ByteBuffer* request,
+                                                            grpc::ByteBuffer* response) {
+  return ServeUnary<v1::ListProvidersRequest, v1::ListProvidersResponse>(
+      context, request, response, nullptr,
+      [this](const v1::ListProvidersRequest& /*request*/, v1::ListProvidersResponse* response,
+             const std::atomic<bool>& /*cancelled*/) {
+        for (const auto& provider : plugins_->providers()) {
+          ToProto(*provider, response->add_providers());
+        }
+        for (const RejectedPluginInfo& rejected : plugins_->rejected()) {
+          v1::RejectedPlugin* out = response->add_rejected_plugins();
+          out->set_path(rejected.path);
+          out->set_reason(rejected.reason);
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* StorageServiceImpl::AddStorage(grpc::CallbackServerContext* context,
-                                                         const v1::AddStorageRequest* request,
-                                                         v1::Storage* response) {
-  const v1::Storage& storage = request->storage();
-  absl::StatusOr<StorageView> added =
-      registry_->Add(storage.name(), storage.provider(), ConfigFromProto(storage.config()),
-                     request->validate_only());
-  if (added.ok()) ToProto(*added, response);
-  return FinishNow(context, added.status());
+                                                         const grpc::ByteBuffer* request,
+                                                         grpc::ByteBuffer* response) {
+  return ServeUnary<v1::AddStorageRequest, v1::Storage>(
+      context, request, response, nullptr,
+      [this](const v1::AddStorageRequest& request, v1::Storage* response,
+             const std::atomic<bool>& /*cancelled*/) {
+        const v1::Storage& storage = request.storage();
+        absl::StatusOr<StorageView> added =
+            registry_->Add(storage.name(), storage.provider(), ConfigFromProto(storage.config()),
+                           request.validate_only());
+        if (added.ok()) ToProto(*added, response);
+        return added.status();
+      });
 }
 
 grpc::ServerUnaryReactor* StorageServiceImpl::GetStorage(grpc::CallbackServerContext* context,
-                                                         const v1::GetStorageRequest* request,
-                                                         v1::Storage* response) {
-  absl::StatusOr<StorageView> storage = registry_->Get(request->storage());
-  if (storage.ok()) ToProto(*storage, response);
-  return FinishNow(context, storage.status());
+                                                         const grpc::ByteBuffer* request,
+                                                         grpc::ByteBuffer* response) {
+  return ServeUnary<v1::GetStorageRequest, v1::Storage>(
+      context, request, response, nullptr,
+      [this](const v1::GetStorageRequest& request, v1::Storage* response,
+             const std::atomic<bool>& /*cancelled*/) {
+        absl::StatusOr<StorageView> storage = registry_->Get(request.storage());
+        if (storage.ok()) ToProto(*storage, response);
+        return storage.status();
+      });
 }
 
 grpc::ServerUnaryReactor* StorageServiceImpl::ListStorages(grpc::CallbackServerContext* context,
-                                                           const v1::ListStoragesRequest* request,
-                                                           v1::ListStoragesResponse* response) {
-  absl::StatusOr<StoragePage> page =
-      registry_->List(request->provider(), request->page_size(), request->page_token());
-  if (page.ok()) {
-    for (const StorageView& view : page->storages) ToProto(view, response->add_storages());
-    response->set_next_page_token(page->next_page_token);
-  }
-  return FinishNow(context, page.status());
+                                                           const grpc::ByteBuffer* request,
+                                                           grpc::ByteBuffer* response) {
+  return ServeUnary<v1::ListStoragesRequest, v1::ListStoragesResponse>(
+      context, request, response, nullptr,
+      [this](const v1::ListStoragesRequest& request, v1::ListStoragesResponse* response,
+             const std::atomic<bool>& /*cancelled*/) {
+        absl::StatusOr<StoragePage> page =
+            registry_->List(request.provider(), request.page_size(), request.page_token());
+        if (!page.ok()) return page.status();
+        for (const StorageView& view : page->storages) ToProto(view, response->add_storages());
+        response->set_next_page_token(page->next_page_token);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* StorageServiceImpl::UpdateStorage(grpc::CallbackServerContext* context,
-                                                            const v1::UpdateStorageRequest* request,
-                                                            v1::Storage* response) {
-  absl::StatusOr<StorageUpdate> update = UpdateFromRequest(*request);
-  if (!update.ok()) return FinishNow(context, update.status());
-  absl::StatusOr<StorageView> updated = registry_->Update(request->storage(), *update);
-  if (updated.ok()) ToProto(*updated, response);
-  return FinishNow(context, updated.status());
+                                                            const grpc::ByteBuffer* request,
+                                                            grpc::ByteBuffer* response) {
+  return ServeUnary<v1::UpdateStorageRequest, v1::Storage>(
+      context, request, response, nullptr,
+      [this](const v1::UpdateStorageRequest& request, v1::Storage* response,
+             const std::atomic<bool>& /*cancelled*/) {
+        ASSIGN_OR_RETURN(StorageUpdate update, UpdateFromRequest(request));
+        ASSIGN_OR_RETURN(StorageView updated, registry_->Update(request.storage(), update));
+        ToProto(updated, response);
+        return absl::OkStatus();
+      });
 }
 
-grpc::ServerUnaryReactor* StorageServiceImpl::DeleteStorage(
-    grpc::CallbackServerContext* context, const v1::DeleteStorageRequest* request,
-    v1::DeleteStorageResponse* /*response*/) {
-  return FinishNow(context, registry_->Delete(request->storage()));
+grpc::ServerUnaryReactor* StorageServiceImpl::DeleteStorage(grpc::CallbackServerContext* context,
+                                                            const grpc::ByteBuffer* request,
+                                                            grpc::ByteBuffer* response) {
+  return ServeUnary<v1::DeleteStorageRequest, v1::DeleteStorageResponse>(
+      context, request, response, nullptr,
+      [this](const v1::DeleteStorageRequest& request, v1::DeleteStorageResponse* /*response*/,
+             const std::atomic<bool>& /*cancelled*/) {
+        return registry_->Delete(request.storage());
+      });
 }
 
-grpc::ServerUnaryReactor* StorageServiceImpl::TestConnection(
-    grpc::CallbackServerContext* /*context*/, const v1::TestConnectionRequest* request,
-    v1::TestConnectionResponse* response) {
-  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
-    return RunConnectionTest(registry_, *request, response, &cancelled);
-  });
+grpc::ServerUnaryReactor* StorageServiceImpl::TestConnection(grpc::CallbackServerContext* context,
+                                                             const grpc::ByteBuffer* request,
+                                                             grpc::ByteBuffer* response) {
+  return ServeUnary<v1::TestConnectionRequest, v1::TestConnectionResponse>(
+      context, request, response, &blocking_calls_,
+      [this](const v1::TestConnectionRequest& request, v1::TestConnectionResponse* response,
+             const std::atomic<bool>& cancelled) {
+        return RunConnectionTest(registry_, request, response, &cancelled);
+      });
 }
 
-grpc::ServerReadReactor<v1::UploadRequest>* StorageServiceImpl::Upload(
-    grpc::CallbackServerContext* context, v1::UploadResponse* response) {
+grpc::ServerReadReactor<grpc::ByteBuffer>* StorageServiceImpl::Upload(
+    grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
   return new UploadReactor(uploads_, context, response);
 }
 
-grpc::ServerWriteReactor<v1::DownloadResponse>* StorageServiceImpl::Download(
-    grpc::CallbackServerContext* /*context*/, const v1::DownloadRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* StorageServiceImpl::Download(
+    grpc::CallbackServerContext* /*context*/, const grpc::ByteBuffer* request) {
   return new DownloadReactor(registry_, request);
 }
 
-grpc::ServerUnaryReactor* StorageServiceImpl::ListObjects(grpc::CallbackServerContext* /*context*/,
-                                                          const v1::ListObjectsRequest* request,
-                                                          v1::ListObjectsResponse* response) {
-  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
-    return storage::ListObjects(registry_, *request, response, &cancelled);
-  });
+grpc::ServerUnaryReactor* StorageServiceImpl::ListObjects(grpc::CallbackServerContext* context,
+                                                          const grpc::ByteBuffer* request,
+                                                          grpc::ByteBuffer* response) {
+  return ServeUnary<v1::ListObjectsRequest, v1::ListObjectsResponse>(
+      context, request, response, &blocking_calls_,
+      [this](const v1::ListObjectsRequest& request, v1::ListObjectsResponse* response,
+             const std::atomic<bool>& cancelled) {
+        return storage::ListObjects(registry_, request, response, &cancelled);
+      });
 }
 
-grpc::ServerUnaryReactor* StorageServiceImpl::StatObject(grpc::CallbackServerContext* /*context*/,
-                                                         const v1::StatObjectRequest* request,
-                                                         v1::ObjectInfo* response) {
-  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
-    return storage::StatObject(registry_, *request, response, &cancelled);
-  });
+grpc::ServerUnaryReactor* StorageServiceImpl::StatObject(grpc::CallbackServerContext* context,
+                                                         const grpc::ByteBuffer* request,
+                                                         grpc::ByteBuffer* response) {
+  return ServeUnary<v1::StatObjectRequest, v1::ObjectInfo>(
+      context, request, response, &blocking_calls_,
+      [this](const v1::StatObjectRequest& request, v1::ObjectInfo* response,
+             const std::atomic<bool>& cancelled) {
+        return storage::StatObject(registry_, request, response, &cancelled);
+      });
 }
 
-grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObject(grpc::CallbackServerContext* /*context*/,
-                                                           const v1::DeleteObjectRequest* request,
-                                                           v1::DeleteObjectResponse* /*response*/) {
-  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
-    return storage::DeleteObject(registry_, *request, &cancelled);
-  });
+grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObject(grpc::CallbackServerContext* context,
+                                                           const grpc::ByteBuffer* request,
+                                                           grpc::ByteBuffer* response) {
+  return ServeUnary<v1::DeleteObjectRequest, v1::DeleteObjectResponse>(
+      context, request, response, &blocking_calls_,
+      [this](const v1::DeleteObjectRequest& request, v1::DeleteObjectResponse* /*response*/,
+             const std::atomic<bool>& cancelled) {
+        return storage::DeleteObject(registry_, request, &cancelled);
+      });
 }
 
-grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObjects(
-    grpc::CallbackServerContext* /*context*/, const v1::DeleteObjectsRequest* request,
-    v1::DeleteObjectsResponse* response) {
-  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
-    return storage::DeleteObjects(registry_, *request, response, &cancelled);
-  });
+grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObjects(grpc::CallbackServerContext* context,
+                                                            const grpc::ByteBuffer* request,
+                                                            grpc::ByteBuffer* response) {
+  return ServeUnary<v1::DeleteObjectsRequest, v1::DeleteObjectsResponse>(
+      context, request, response, &blocking_calls_,
+      [this](const v1::DeleteObjectsRequest& request, v1::DeleteObjectsResponse* response,
+             const std::atomic<bool>& cancelled) {
+        return storage::DeleteObjects(registry_, request, response, &cancelled);
+      });
 }
 
 grpc::ServerUnaryReactor* StorageServiceImpl::ListIncompleteUploads(
-    grpc::CallbackServerContext* /*context*/, const v1::ListIncompleteUploadsRequest* request,
-    v1::ListIncompleteUploadsResponse* response) {
-  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
-    return storage::ListIncompleteUploads(registry_, *request, response, &cancelled);
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return ServeUnary<v1::ListIncompleteUploadsRequest, v1::ListIncompleteUploadsResponse>(
+      context, request, response, &blocking_calls_,
+      [this](const v1::ListIncompleteUploadsRequest& request,
+             v1::ListIncompleteUploadsResponse* response, const std::atomic<bool>& cancelled) {
+        return storage::ListIncompleteUploads(registry_, request, response, &cancelled);
+      });
 }
 
 grpc::ServerUnaryReactor* StorageServiceImpl::CleanupIncompleteUploads(
-    grpc::CallbackServerContext* /*context*/, const v1::CleanupIncompleteUploadsRequest* request,
-    v1::CleanupIncompleteUploadsResponse* response) {
-  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
-    return storage::CleanupIncompleteUploads(registry_, *request, response, &cancelled);
-  });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return ServeUnary<v1::CleanupIncompleteUploadsRequest, v1::CleanupIncompleteUploadsResponse>(
+      context, request, response, &blocking_calls_,
+      [this](const v1::CleanupIncompleteUploadsRequest& request,
+             v1::CleanupIncompleteUploadsResponse* response, const std::atomic<bool>& cancelled) {
+        return storage::CleanupIncompleteUploads(registry_, request, response, &cancelled);
+      });
 }
 
-grpc::ServerUnaryReactor* StorageServiceImpl::GetLifecycle(grpc::CallbackServerContext* /*context*/,
-                                                           const v1::GetLifecycleRequest* request,
-                                                           v1::Lifecycle* response) {
-  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
-    return storage::GetLifecycle(registry_, *request, response, &cancelled);
-  });
+grpc::ServerUnaryReactor* StorageServiceImpl::GetLifecycle(grpc::CallbackServerContext* context,
+                                                           const grpc::ByteBuffer* request,
+                                                           grpc::ByteBuffer* response) {
+  return ServeUnary<v1::GetLifecycleRequest, v1::Lifecycle>(
+      context, request, response, &blocking_calls_,
+      [this](const v1::GetLifecycleRequest& request, v1::Lifecycle* response,
+             const std::atomic<bool>& cancelled) {
+        return storage::GetLifecycle(registry_, request, response, &cancelled);
+      });
 }
 
-grpc::ServerUnaryReactor* StorageServiceImpl::SetLifecycle(grpc::CallbackServerContext* /*context*/,
-                                                           const v1::SetLifecycleRequest* request,
-                                                           v1::Lifecycle* response) {
-  return BlockingCallReactor::Start(&blocking_calls_, [=](const std::atomic<bool>& cancelled) {
-    return storage::SetLifecycle(registry_, *request, response, &cancelled);
-  });
+grpc::ServerUnaryReactor* StorageServiceImpl::SetLifecycle(grpc::CallbackServerContext* context,
+                                                           const grpc::ByteBuffer* request,
+                                                           grpc::ByteBuffer* response) {
+  return ServeUnary<v1::SetLifecycleRequest, v1::Lifecycle>(
+      context, request, response, &blocking_calls_,
+      [this](const v1::SetLifecycleRequest& request, v1::Lifecycle* response,
+             const std::atomic<bool>& cancelled) {
+        return storage::SetLifecycle(registry_, request, response, &cancelled);
+      });
 }
 
 }  // namespace pluton::storage

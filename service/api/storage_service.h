@@ -1,5 +1,10 @@
 // StorageServiceImpl: the gRPC StorageService on the callback API.
 //
+// Every method is registered in raw form (ByteBuffer in and out; RawStorageService): the
+// service decodes requests itself (common/message_codec.h), so an undecodable request is
+// INVALID_ARGUMENT naming the message, never gRPC's empty UNIMPLEMENTED, and a malformed message
+// in the middle of an upload aborts it instead of reading as the end of the stream.
+//
 // Registry RPCs are short (a SQLite row and a plugin's config check) and run on gRPC's
 // callback threads. Calls that wait on a provider (TestConnection, the object housekeeping
 // RPCs, Upload, Download) run on threads of their own (BlockingCallReactor, UploadReactor,
@@ -19,60 +24,83 @@
 
 namespace pluton::storage {
 
-class StorageServiceImpl final : public v1::StorageService::CallbackService {
+// StorageService with every method in raw form. A method added to the proto must be added here.
+// clang-format off
+using RawStorageService =
+    v1::StorageService::WithRawCallbackMethod_ListProviders<
+    v1::StorageService::WithRawCallbackMethod_AddStorage<
+    v1::StorageService::WithRawCallbackMethod_GetStorage<
+    v1::StorageService::WithRawCallbackMethod_ListStorages<
+    v1::StorageService::WithRawCallbackMethod_UpdateStorage<
+    v1::StorageService::WithRawCallbackMethod_DeleteStorage<
+    v1::StorageService::WithRawCallbackMethod_TestConnection<
+    v1::StorageService::WithRawCallbackMethod_Upload<
+    v1::StorageService::WithRawCallbackMethod_Download<
+    v1::StorageService::WithRawCallbackMethod_ListObjects<
+    v1::StorageService::WithRawCallbackMethod_StatObject<
+    v1::StorageService::WithRawCallbackMethod_DeleteObject<
+    v1::StorageService::WithRawCallbackMethod_DeleteObjects<
+    v1::StorageService::WithRawCallbackMethod_ListIncompleteUploads<
+    v1::StorageService::WithRawCallbackMethod_CleanupIncompleteUploads<
+    v1::StorageService::WithRawCallbackMethod_GetLifecycle<
+    v1::StorageService::WithRawCallbackMethod_SetLifecycle<
+    v1::StorageService::Service>>>>>>>>>>>>>>>>>;
+// clang-format on
+
+class StorageServiceImpl final : public RawStorageService {
  public:
   StorageServiceImpl(StorageRegistry* registry, const PluginSet* plugins,
                      UploadEnvironment* uploads);
 
   grpc::ServerUnaryReactor* ListProviders(grpc::CallbackServerContext* context,
-                                          const v1::ListProvidersRequest* request,
-                                          v1::ListProvidersResponse* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* AddStorage(grpc::CallbackServerContext* context,
-                                       const v1::AddStorageRequest* request,
-                                       v1::Storage* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetStorage(grpc::CallbackServerContext* context,
-                                       const v1::GetStorageRequest* request,
-                                       v1::Storage* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListStorages(grpc::CallbackServerContext* context,
-                                         const v1::ListStoragesRequest* request,
-                                         v1::ListStoragesResponse* response) override;
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* UpdateStorage(grpc::CallbackServerContext* context,
-                                          const v1::UpdateStorageRequest* request,
-                                          v1::Storage* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* DeleteStorage(grpc::CallbackServerContext* context,
-                                          const v1::DeleteStorageRequest* request,
-                                          v1::DeleteStorageResponse* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* TestConnection(grpc::CallbackServerContext* context,
-                                           const v1::TestConnectionRequest* request,
-                                           v1::TestConnectionResponse* response) override;
-  grpc::ServerReadReactor<v1::UploadRequest>* Upload(grpc::CallbackServerContext* context,
-                                                     v1::UploadResponse* response) override;
-  grpc::ServerWriteReactor<v1::DownloadResponse>* Download(
-      grpc::CallbackServerContext* context, const v1::DownloadRequest* request) override;
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListObjects(grpc::CallbackServerContext* context,
-                                        const v1::ListObjectsRequest* request,
-                                        v1::ListObjectsResponse* response) override;
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* StatObject(grpc::CallbackServerContext* context,
-                                       const v1::StatObjectRequest* request,
-                                       v1::ObjectInfo* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* DeleteObject(grpc::CallbackServerContext* context,
-                                         const v1::DeleteObjectRequest* request,
-                                         v1::DeleteObjectResponse* response) override;
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* DeleteObjects(grpc::CallbackServerContext* context,
-                                          const v1::DeleteObjectsRequest* request,
-                                          v1::DeleteObjectsResponse* response) override;
-  grpc::ServerUnaryReactor* ListIncompleteUploads(
-      grpc::CallbackServerContext* context, const v1::ListIncompleteUploadsRequest* request,
-      v1::ListIncompleteUploadsResponse* response) override;
-  grpc::ServerUnaryReactor* CleanupIncompleteUploads(
-      grpc::CallbackServerContext* context, const v1::CleanupIncompleteUploadsRequest* request,
-      v1::CleanupIncompleteUploadsResponse* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListIncompleteUploads(grpc::CallbackServerContext* context,
+                                                  const grpc::ByteBuffer* request,
+                                                  grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* CleanupIncompleteUploads(grpc::CallbackServerContext* context,
+                                                     const grpc::ByteBuffer* request,
+                                                     grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetLifecycle(grpc::CallbackServerContext* context,
-                                         const v1::GetLifecycleRequest* request,
-                                         v1::Lifecycle* response) override;
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* SetLifecycle(grpc::CallbackServerContext* context,
-                                         const v1::SetLifecycleRequest* request,
-                                         v1::Lifecycle* response) override;
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
+  grpc::ServerReadReactor<grpc::ByteBuffer>* Upload(grpc::CallbackServerContext* context,
+                                                    grpc::ByteBuffer* response) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Download(grpc::CallbackServerContext* context,
+                                                       const grpc::ByteBuffer* request) override;
 
   static constexpr int kMaxBlockingCalls = 64;
 

@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "api/proto_conversions.h"
 #include "common/log.h"
+#include "common/message_codec.h"
 #include "common/rich_status.h"
 #include "common/status_macros.h"
 #include "download/download_request_check.h"
@@ -58,8 +59,8 @@ DownloadSpec SpecFromRequest(const v1::DownloadRequest& request) {
 
 }  // namespace
 
-DownloadReactor::DownloadReactor(StorageRegistry* registry, const v1::DownloadRequest* request)
-    : registry_(registry), request_(request), start_time_(absl::Now()) {
+DownloadReactor::DownloadReactor(StorageRegistry* registry, const grpc::ByteBuffer* raw_request)
+    : registry_(registry), raw_request_(raw_request), start_time_(absl::Now()) {
   worker_ = std::thread([this] { Run(); });
 }
 
@@ -91,6 +92,7 @@ void DownloadReactor::OnDone() {
 }
 
 absl::Status DownloadReactor::Send(const v1::DownloadResponse& message) {
+  RETURN_IF_ERROR(EncodeMessage(message, &outgoing_));  // no write is in flight
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (write_failed_ || cancelled_.load()) {
@@ -98,10 +100,10 @@ absl::Status DownloadReactor::Send(const v1::DownloadResponse& message) {
     }
     write_in_flight_ = true;
   }
-  StartWrite(&message);
+  StartWrite(&outgoing_);
   std::unique_lock<std::mutex> lock(mu_);
   // The write's OnWriteDone always comes, also after a cancellation (with ok = false), and
-  // `message` must live until then.
+  // `outgoing_` must live until then.
   write_done_.wait(lock, [this] { return !write_in_flight_; });
   if (write_failed_ || cancelled_.load()) {
     return absl::CancelledError("the client went away during the download");
@@ -135,8 +137,8 @@ absl::Status CheckIfMatch(const v1::DownloadRequest& request, const DownloadInfo
 void DownloadReactor::Run() {
   absl::Status status = Stream();
   if (status.ok()) {
-    LogInfo(kComponent, "sent storage=", request_->storage(), " bucket=", request_->bucket(),
-            " key=", request_->key(), " offset=", request_->offset(),
+    LogInfo(kComponent, "sent storage=", request_.storage(), " bucket=", request_.bucket(),
+            " key=", request_.key(), " offset=", request_.offset(),
             " elapsed=", absl::FormatDuration(absl::Now() - start_time_));
   } else {
     LogWarning(kComponent, "download failed (", absl::StatusCodeToString(status.code()),
@@ -146,13 +148,14 @@ void DownloadReactor::Run() {
 }
 
 absl::Status DownloadReactor::Stream() {
-  RETURN_IF_ERROR(CheckDownloadRequest(*request_));
-  ASSIGN_OR_RETURN(ResolvedStorage storage, registry_->Resolve(request_->storage()));
-  const DownloadSpec spec = SpecFromRequest(*request_);
+  RETURN_IF_ERROR(DecodeMessage(*raw_request_, &request_, "the request", "request"));
+  RETURN_IF_ERROR(CheckDownloadRequest(request_));
+  ASSIGN_OR_RETURN(ResolvedStorage storage, registry_->Resolve(request_.storage()));
+  const DownloadSpec spec = SpecFromRequest(request_);
   ASSIGN_OR_RETURN(std::unique_ptr<ProviderDownload> download,
                    storage.provider->OpenDownload(storage.config, spec, &cancelled_));
   const DownloadInfo& info = download->info();
-  RETURN_IF_ERROR(CheckIfMatch(*request_, info));
+  RETURN_IF_ERROR(CheckIfMatch(request_, info));
   const bool full_object = spec.offset == 0 && info.content_length == info.object_size;
   const bool verify = full_object && info.stored_md5.has_value();
 

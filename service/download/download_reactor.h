@@ -32,11 +32,13 @@ namespace pluton::storage {
 // Data bytes per DownloadResponse: well under the client's default 4 MiB receive limit.
 inline constexpr size_t kDownloadChunkBytes = 1 << 20;
 
-class DownloadReactor final : public grpc::ServerWriteReactor<v1::DownloadResponse> {
+// Messages go out raw (the service is registered in raw form): the worker decodes the request
+// (INVALID_ARGUMENT when it is not a DownloadRequest) and encodes each response itself.
+class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  // Starts the worker at once. `request` belongs to gRPC and outlives the reactor;
+  // Starts the worker at once. `raw_request` belongs to gRPC and outlives the reactor;
   // `registry` must outlive it.
-  DownloadReactor(StorageRegistry* registry, const v1::DownloadRequest* request);
+  DownloadReactor(StorageRegistry* registry, const grpc::ByteBuffer* raw_request);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -52,8 +54,10 @@ class DownloadReactor final : public grpc::ServerWriteReactor<v1::DownloadRespon
   absl::Status Send(const v1::DownloadResponse& message);
 
   StorageRegistry* const registry_;
-  const v1::DownloadRequest* const request_;
+  const grpc::ByteBuffer* const raw_request_;
   const absl::Time start_time_;
+  v1::DownloadRequest request_;  // decoded by the worker, which alone reads it
+  grpc::ByteBuffer outgoing_;    // the write in flight; guarded by write_in_flight_
 
   std::mutex mu_;
   std::condition_variable write_done_;

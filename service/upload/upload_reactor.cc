@@ -8,10 +8,12 @@
 #include "absl/time/clock.h"
 #include "api/proto_conversions.h"
 #include "common/log.h"
+#include "common/message_codec.h"
 #include "common/rich_status.h"
 #include "common/status_macros.h"
 #include "upload/stream_digest.h"
 #include "upload/upload_header_check.h"
+#include "upload/upload_trailer_check.h"
 
 namespace pluton::storage {
 namespace {
@@ -44,8 +46,8 @@ UploadSpec SpecFromHeader(const v1::UploadHeader& header) {
 }  // namespace
 
 UploadReactor::UploadReactor(UploadEnvironment* env, grpc::CallbackServerContext* context,
-                             v1::UploadResponse* response)
-    : env_(env), context_(context), response_(response), start_time_(absl::Now()) {
+                             grpc::ByteBuffer* raw_response)
+    : env_(env), context_(context), raw_response_(raw_response), start_time_(absl::Now()) {
   const int active = env_->active_uploads.fetch_add(1) + 1;
   if (active > env_->max_concurrent_uploads) {
     {
@@ -82,7 +84,7 @@ void UploadReactor::OnReadDone(bool ok) {
     std::lock_guard<std::mutex> lock(mu_);
     read_in_flight_ = false;
     if (ok) {
-      queued_bytes_ += incoming_.data().size();
+      queued_bytes_ += incoming_.Length();
       queue_.push_back(std::move(incoming_));
       incoming_.Clear();
     } else {
@@ -112,27 +114,34 @@ void UploadReactor::OnDone() {
 }
 
 bool UploadReactor::Next(v1::UploadRequest& out) {
+  grpc::ByteBuffer raw;
   {
     std::unique_lock<std::mutex> lock(mu_);
     queue_changed_.wait(lock,
                         [this] { return !queue_.empty() || stream_ended_ || cancelled_.load(); });
     if (cancelled_.load() || queue_.empty()) return false;
-    out = std::move(queue_.front());
+    raw = std::move(queue_.front());
     queue_.pop_front();
-    queued_bytes_ -= out.data().size();
+    queued_bytes_ -= raw.Length();
   }
   MaybeStartRead();
-  return true;
+  ++messages_taken_;
+  stream_error_ =
+      DecodeMessage(raw, &out, absl::StrCat("message ", messages_taken_, " of the upload stream"),
+                    messages_taken_ == 1 ? "header" : "data");
+  return stream_error_.ok();
 }
 
 void UploadReactor::Run() {
   absl::Status status = Process();
   if (status.ok()) {
-    LogInfo(kComponent, "stored storage=", response_->storage_id(), " bucket=", response_->bucket(),
-            " key=", response_->key(), " bytes=", response_->bytes_stored(),
-            " parts=", response_->part_count(),
+    LogInfo(kComponent, "stored storage=", response_.storage_id(), " bucket=", response_.bucket(),
+            " key=", response_.key(), " bytes=", response_.bytes_stored(),
+            " parts=", response_.part_count(),
             " elapsed=", absl::FormatDuration(absl::Now() - start_time_));
-  } else {
+    status = EncodeMessage(response_, raw_response_);
+  }
+  if (!status.ok()) {
     LogWarning(kComponent, "upload failed (", absl::StatusCodeToString(status.code()),
                "): ", status.message());
   }
@@ -147,6 +156,7 @@ absl::Status UploadReactor::Process() {
   v1::UploadRequest first;
   if (!Next(first)) {
     if (cancelled_.load()) return absl::CancelledError("the client cancelled the upload");
+    if (!stream_error_.ok()) return stream_error_;
     return InvalidArgumentWithViolations("the stream ended before any message",
                                          {{"header", "send an UploadHeader as the first message"}});
   }
@@ -167,6 +177,9 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
   auto abort_with = [&upload](absl::Status status) {
     upload->Abort();
     return status;
+  };
+  auto abort_on_error = [&abort_with](absl::Status status) {
+    return status.ok() ? status : abort_with(std::move(status));
   };
 
   // "disable_checksum" is the provider-neutral switch for skipping MD5 work (rclone's name);
@@ -190,6 +203,7 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
               "a second trailer arrived", {{"trailer", "send the trailer once, last"}}));
         }
         trailer = std::move(*message.mutable_trailer());
+        RETURN_IF_ERROR(abort_on_error(CheckUploadTrailer(*trailer, digest.has_md5())));
         break;
       case v1::UploadRequest::kData: {
         if (trailer) {
@@ -217,10 +231,27 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
     }
   }
 
-  // A cancelled call also ends the stream; check before treating the end as deliberate.
+  // A cancelled call or a malformed message also ends the stream; neither is deliberate.
   if (cancelled_.load() || context_->IsCancelled()) {
     return abort_with(absl::CancelledError(
         absl::StrCat("the upload was cancelled after ", received, " bytes; nothing was stored")));
+  }
+  if (!stream_error_.ok()) {
+    return abort_with(
+        MakeRichStatus(stream_error_.code(),
+                       absl::StrCat(stream_error_.message(), "; the upload was aborted after ",
+                                    received, " data bytes and nothing was stored"),
+                       ReasonOf(stream_error_), ViolationsOf(stream_error_)));
+  }
+  if (spec.expected_size < 0 && !trailer) {
+    return abort_with(MakeRichStatus(
+        absl::StatusCode::kAborted,
+        absl::StrCat("the stream ended after ", received,
+                     " bytes without an UploadTrailer: a stream whose size is not announced in "
+                     "header.expected_size must end with a trailer, which tells a complete "
+                     "stream from a lost connection; the upload was aborted and nothing was "
+                     "stored"),
+        "UPLOAD_NOT_FINISHED"));
   }
   if (spec.expected_size >= 0 && received != static_cast<uint64_t>(spec.expected_size)) {
     return abort_with(InvalidArgumentWithViolations(
@@ -247,16 +278,16 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
   absl::StatusOr<UploadOutcome> outcome = upload->Finish();
   if (!outcome.ok()) return abort_with(outcome.status());
 
-  response_->set_bytes_stored(static_cast<int64_t>(received));
-  if (digest.has_md5()) response_->set_md5_hex(absl::BytesToHexString(digest.md5()));
-  response_->set_sha256_hex(absl::BytesToHexString(digest.sha256()));
-  response_->set_etag(outcome->etag);
-  response_->set_part_count(static_cast<int32_t>(outcome->part_count));
-  response_->set_part_size(static_cast<int64_t>(outcome->part_size));
-  ToProto(absl::Now() - start_time_, response_->mutable_elapsed());
-  response_->set_storage_id(storage.id);
-  response_->set_bucket(spec.bucket);
-  response_->set_key(spec.key);
+  response_.set_bytes_stored(static_cast<int64_t>(received));
+  if (digest.has_md5()) response_.set_md5_hex(absl::BytesToHexString(digest.md5()));
+  response_.set_sha256_hex(absl::BytesToHexString(digest.sha256()));
+  response_.set_etag(outcome->etag);
+  response_.set_part_count(static_cast<int32_t>(outcome->part_count));
+  response_.set_part_size(static_cast<int64_t>(outcome->part_size));
+  ToProto(absl::Now() - start_time_, response_.mutable_elapsed());
+  response_.set_storage_id(storage.id);
+  response_.set_bucket(spec.bucket);
+  response_.set_key(spec.key);
   return absl::OkStatus();
 }
 

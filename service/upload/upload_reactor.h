@@ -8,9 +8,12 @@
 // This is the service's backpressure; with the provider's own bounded buffers it caps the
 // memory one upload can hold.
 //
-// Nothing is committed unless the stream ends deliberately (half-close, size as announced,
-// digests matching): every failure, cancellation, deadline or shutdown aborts the provider's
-// upload, which leaves no object and no multipart upload behind.
+// Messages arrive raw (the service is registered in raw form) and the worker decodes them, so
+// a malformed message is an error (INVALID_ARGUMENT naming it), never mistaken for the end of
+// the stream. Nothing is committed unless the stream ends deliberately: a half-close after the
+// announced size, or after an UploadTrailer when the size is unknown, with every digest
+// matching. Every other end (malformed message, no trailer, failure, cancellation, deadline,
+// shutdown) aborts the provider's upload, which leaves no object and no multipart upload.
 //
 // Lifetime: created by StorageServiceImpl::Upload, deletes itself in OnDone after joining
 // its worker. Thread safety: the gRPC callbacks and the worker share state under mu_.
@@ -41,11 +44,12 @@ struct UploadEnvironment {
   std::atomic<int> active_uploads{0};
 };
 
-class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
+class UploadReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
-  // Starts reading at once. `context` and `response` belong to gRPC and outlive the reactor.
+  // Starts reading at once. `context` and `raw_response` belong to gRPC and outlive the
+  // reactor; the UploadResponse is encoded into `raw_response` before an OK finish.
   UploadReactor(UploadEnvironment* env, grpc::CallbackServerContext* context,
-                v1::UploadResponse* response);
+                grpc::ByteBuffer* raw_response);
 
   void OnReadDone(bool ok) override;
   void OnCancel() override;
@@ -58,25 +62,30 @@ class UploadReactor final : public grpc::ServerReadReactor<v1::UploadRequest> {
   void Run();
   absl::Status Process();
   absl::Status ReceiveObject(const v1::UploadHeader& header);
-  // Takes the next message from the queue, waiting for one. False at the end of the stream.
+  // Takes the next message from the queue and decodes it, waiting for one. False at the end
+  // of the stream, on cancellation, and when the message does not decode (then
+  // stream_error_ says why). Worker thread only.
   bool Next(v1::UploadRequest& out);
   // Starts the next read unless one is in flight, the stream ended, or the window is full.
   void MaybeStartRead();
 
   UploadEnvironment* const env_;
   grpc::CallbackServerContext* const context_;
-  v1::UploadResponse* const response_;
+  grpc::ByteBuffer* const raw_response_;
   const absl::Time start_time_;
+  v1::UploadResponse response_;  // worker thread only
+  absl::Status stream_error_;    // worker thread only: why Next() returned false early
+  int messages_taken_ = 0;       // worker thread only
 
   std::mutex mu_;
   std::condition_variable queue_changed_;
-  std::deque<v1::UploadRequest> queue_;  // guarded by mu_
-  size_t queued_bytes_ = 0;              // guarded by mu_
-  bool read_in_flight_ = false;          // guarded by mu_
-  bool stream_ended_ = false;            // guarded by mu_: no more messages will come
-  bool finishing_ = false;               // guarded by mu_: Finish called, read no more
+  std::deque<grpc::ByteBuffer> queue_;  // guarded by mu_
+  size_t queued_bytes_ = 0;             // guarded by mu_
+  bool read_in_flight_ = false;         // guarded by mu_
+  bool stream_ended_ = false;           // guarded by mu_: no more messages will come
+  bool finishing_ = false;              // guarded by mu_: Finish called, read no more
   std::atomic<bool> cancelled_{false};
-  v1::UploadRequest incoming_;  // target of the read in flight
+  grpc::ByteBuffer incoming_;  // target of the read in flight
 
   std::thread worker_;
 };

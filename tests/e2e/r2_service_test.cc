@@ -169,6 +169,61 @@ TEST_F(R2ServiceTest, AFailedUploadLeavesNoMultipartUploadBehind) {
   EXPECT_FALSE(fake_->ObjectBytes(kBucket, "denied").ok());
 }
 
+// disable_checksum=true: the service computes no MD5, so a trailer.md5 cannot be checked. It
+// is refused (before, a wrong one was silently ignored and the object committed); an MD5 sent
+// up front is still verified, stored and returned.
+TEST_F(R2ServiceTest, WithChecksumsDisabledATrailerMd5IsRefusedNotIgnored) {
+  v1::UpdateStorageRequest update;
+  update.set_storage("r2");
+  (*update.mutable_update()->mutable_config())["disable_checksum"] = "true";
+  update.mutable_update_mask()->add_paths("config.disable_checksum");
+  ASSERT_TRUE(client_->UpdateStorage(update).ok());
+
+  const std::string data = PatternBytes(7 * kMiB, 4);
+  for (const bool right : {false, true}) {
+    SCOPED_TRACE(right ? "right md5" : "wrong md5");
+    const std::string key = right ? "trailer-right" : "trailer-wrong";
+    storage::client::UploadOptions options;
+    v1::UploadTrailer trailer;
+    trailer.set_md5(right ? Md5(data) : std::string(16, 'w'));
+    options.trailer = trailer;
+    storage::client::MemoryByteSource source(data);
+    auto response = client_->Upload(Header("r2", kBucket, key, -1), source, options);
+    EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument) << response.status();
+    EXPECT_THAT(std::string(response.status().message()), HasSubstr("disable_checksum=true"));
+    EXPECT_FALSE(fake_->ObjectBytes(kBucket, key).ok());
+  }
+  EXPECT_TRUE(NoUploadsRemain()) << fake_->Uploads(kBucket).dump();
+
+  auto upfront = Upload("upfront", data, /*with_md5=*/true);
+  ASSERT_TRUE(upfront.ok()) << upfront.status();
+  EXPECT_EQ(upfront->md5_hex(), absl::BytesToHexString(Md5(data)));
+  auto plain = Upload("plain", data);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->md5_hex(), "") << "no MD5 is computed when checksums are disabled";
+}
+
+// A multipart stream of unknown size whose connection ends between two messages, without a
+// trailer: the multipart upload is aborted and no object appears.
+TEST_F(R2ServiceTest, AStreamCutWithoutTrailerLeavesNoObjectAndNoMultipartUpload) {
+  grpc::ClientContext context;
+  v1::UploadResponse response;
+  auto channel = grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
+  auto stub = v1::StorageService::NewStub(channel);
+  auto writer = stub->Upload(&context, &response);
+  v1::UploadRequest message;
+  *message.mutable_header() = Header("r2", kBucket, "cut", -1);
+  ASSERT_TRUE(writer->Write(message));
+  message.set_data(PatternBytes(1 * kMiB, 8));
+  for (int i = 0; i < 13; ++i) ASSERT_TRUE(writer->Write(message));  // two parts and more
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("without an UploadTrailer"));
+  EXPECT_TRUE(NoUploadsRemain()) << fake_->Uploads(kBucket).dump();
+  EXPECT_FALSE(fake_->ObjectBytes(kBucket, "cut").ok());
+}
+
 TEST_F(R2ServiceTest, AClientCancellingMidStreamLeavesNothingBehind) {
   auto channel = grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
   auto stub = v1::StorageService::NewStub(channel);
