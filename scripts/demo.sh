@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job: builds everything, starts pluton-storaged on its embedded defaults (port
-# 50051, ./pluton-data, the plugins built beside it), registers a `local` storage, tests it,
+# The main job: builds everything, starts pluton-storaged on its embedded defaults
+# (127.0.0.1:50051, ./pluton-data, the plugins built beside it), registers a `local` storage, tests it,
 # streams real data through the service into it, checks the stored bytes, and stops the
 # service with SIGTERM. Safe to run again: the storage is reused and the objects overwritten.
 set -euo pipefail

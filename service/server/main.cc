@@ -1,8 +1,9 @@
 // pluton-storaged: the Pluton StorageService daemon.
 //
-//   pluton-storaged --listen=[::]:50051 --data_dir=/var/lib/pluton-storage
+//   pluton-storaged --listen=127.0.0.1:50051 --data_dir=/var/lib/pluton-storage
 //
-// With no flags it runs on its embedded defaults: port 50051, ./pluton-data for the SQLite
+// With no flags it runs on its embedded defaults: 127.0.0.1:50051 (loopback only: the service
+// has no authentication yet, see --allow_unauthenticated_remote), ./pluton-data for the SQLite
 // registry and a generated master key, and the provider plugins beside the binary (the build
 // tree's ../plugins, or ../lib/pluton/plugins when installed).
 // SIGTERM or SIGINT shuts it down gracefully (see --shutdown_grace_seconds).
@@ -23,7 +24,14 @@
 #include "common/log.h"
 #include "server/storage_server.h"
 
-ABSL_FLAG(std::string, listen, "[::]:50051", "Address to serve gRPC on, host:port (port 0: any).");
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "Address to serve gRPC on, host:port (port 0: any), or unix:PATH. Only loopback "
+          "(127.0.0.0/8, [::1], localhost) or a unix: socket unless "
+          "--allow_unauthenticated_remote.");
+ABSL_FLAG(bool, allow_unauthenticated_remote, false,
+          "Allow a --listen address other machines can reach (e.g. [::]:50051). The service "
+          "has no authentication yet: anyone who can connect can read and write every "
+          "storage. Use only behind a network policy or mesh that restricts who can call.");
 ABSL_FLAG(std::string, data_dir, "pluton-data",
           "Directory for the storage registry and, by default, the master key.");
 ABSL_FLAG(std::string, database, "",
@@ -96,6 +104,7 @@ int main(int argc, char** argv) {
 
   pluton::storage::ServerConfig config;
   config.listen_address = absl::GetFlag(FLAGS_listen);
+  config.allow_unauthenticated_remote = absl::GetFlag(FLAGS_allow_unauthenticated_remote);
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
   config.database_path = absl::GetFlag(FLAGS_database);
   config.master_key_file = absl::GetFlag(FLAGS_master_key_file);

@@ -18,6 +18,7 @@
 #include "plugin/host_services.h"
 #include "plugin/plugin_loader.h"
 #include "registry/storage_registry.h"
+#include "server/listen_address.h"
 #include "store/master_key.h"
 #include "store/secret_box.h"
 #include "store/sqlite_storage_store.h"
@@ -39,6 +40,22 @@ absl::Status EnsureDirectory(const std::string& path) {
                                                     "; create it or pick another"));
 }
 
+// Refuses an address other machines can reach unless the config allows it (then warns):
+// nothing checks who calls yet.
+absl::Status CheckListenAddress(const ServerConfig& config) {
+  if (IsLocalOnlyListenAddress(config.listen_address)) return absl::OkStatus();
+  if (config.allow_unauthenticated_remote) {
+    LogWarning(kComponent, "--allow_unauthenticated_remote: anyone who can reach ",
+               config.listen_address, " can call the service unauthenticated");
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "--listen ", config.listen_address,
+      " is reachable from other machines and the service has no authentication yet: listen on "
+      "loopback (127.0.0.1, [::1], localhost) or a unix: socket, or pass "
+      "--allow_unauthenticated_remote if a network policy or mesh restricts who can connect"));
+}
+
 }  // namespace
 
 // Everything the server owns, in construction order (destroyed in reverse).
@@ -56,6 +73,7 @@ struct StorageServer::Parts {
 };
 
 absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const ServerConfig& config) {
+  RETURN_IF_ERROR(CheckListenAddress(config));
   auto parts = std::make_unique<Parts>();
   RETURN_IF_ERROR(EnsureDirectory(config.data_dir));
 

@@ -16,11 +16,15 @@
 namespace pluton::storage {
 
 struct ServerConfig {
-  std::string listen_address = "[::]:50051";  // "host:port"; port 0 picks a free one
-  std::string data_dir = "pluton-data";       // created (0700) if missing
-  std::string database_path;                  // "" = <data_dir>/storages.db
-  std::string master_key_file;                // "" = <data_dir>/master.key, created if missing
-  std::string plugin_dir;                     // required
+  std::string listen_address = "127.0.0.1:50051";  // "host:port"; port 0 picks a free one
+  std::string data_dir = "pluton-data";            // created (0700) if missing
+  std::string database_path;                       // "" = <data_dir>/storages.db
+  std::string master_key_file;                     // "" = <data_dir>/master.key, created if missing
+  std::string plugin_dir;                          // required
+  // The service has no authentication yet: Start refuses a listen address other machines can
+  // reach (IsLocalOnlyListenAddress) unless this is set, for a deployment whose network policy
+  // or mesh restricts who may call.
+  bool allow_unauthenticated_remote = false;
   uint64_t upload_buffer_budget_bytes = 256ull << 20;
   uint64_t upload_read_window_bytes = 4ull << 20;
   int max_concurrent_uploads = 64;
@@ -29,7 +33,8 @@ struct ServerConfig {
 
 class StorageServer {
  public:
-  // Opens everything and starts serving. Errors name the flag to fix.
+  // Opens everything and starts serving. Errors name the flag to fix: FAILED_PRECONDITION
+  // naming --allow_unauthenticated_remote for a remote-reachable address it does not allow.
   static absl::StatusOr<std::unique_ptr<StorageServer>> Start(const ServerConfig& config);
   ~StorageServer();  // shuts down with no grace if still running
 
