@@ -51,6 +51,9 @@ ABSL_FLAG(int64_t, upload_read_window_kib, 4096,
 ABSL_FLAG(int, max_concurrent_uploads, 64, "Uploads beyond this are refused (RESOURCE_EXHAUSTED).");
 ABSL_FLAG(int, shutdown_grace_seconds, 30,
           "On SIGTERM, how long in-flight calls may run before they are cancelled.");
+ABSL_FLAG(bool, enable_reflection, false,
+          "Serve gRPC server reflection (grpc.reflection.v1alpha.ServerReflection) for tools "
+          "such as grpcurl. It describes every method to any caller; off by default.");
 ABSL_FLAG(std::string, port_file, "", "Write the port being served to this file once ready.");
 ABSL_FLAG(bool, verbose, false, "Log debug lines.");
 
@@ -121,6 +124,7 @@ int main(int argc, char** argv) {
   config.upload_buffer_budget_bytes = static_cast<uint64_t>(budget_mib) << 20;
   config.upload_read_window_bytes = static_cast<uint64_t>(window_kib) << 10;
   config.max_concurrent_uploads = absl::GetFlag(FLAGS_max_concurrent_uploads);
+  config.enable_reflection = absl::GetFlag(FLAGS_enable_reflection);
 
   auto server = pluton::storage::StorageServer::Start(config);
   if (!server.ok()) {

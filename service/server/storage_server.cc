@@ -12,13 +12,13 @@
 #include "api/storage_service.h"
 #include "common/log.h"
 #include "common/status_macros.h"
-#include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "plugin/host_services.h"
 #include "plugin/plugin_loader.h"
 #include "registry/storage_registry.h"
 #include "server/listen_address.h"
+#include "server/reflection_option.h"
 #include "store/master_key.h"
 #include "store/secret_box.h"
 #include "store/sqlite_storage_store.h"
@@ -107,8 +107,8 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
                                                         &parts->uploads);
 
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  builder.SetOption(ReflectionOption(config.enable_reflection));
   builder.AddListeningPort(config.listen_address, grpc::InsecureServerCredentials(), &parts->port);
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
   builder.RegisterService(parts->service.get());

@@ -1,5 +1,5 @@
 // StorageServer: the whole service assembled — master key, SQLite store, plugins, registry,
-// the gRPC server with health checking and reflection — behind Start and Shutdown.
+// the gRPC server with health checking and, when enabled, reflection — behind Start and Shutdown.
 // pluton-storaged is a thin main around it; tests run it in-process on port 0.
 //
 // Thread safety: Start, then Shutdown once from any thread; Wait may run concurrently.
@@ -25,6 +25,9 @@ struct ServerConfig {
   // reach (IsLocalOnlyListenAddress) unless this is set, for a deployment whose network policy
   // or mesh restricts who may call.
   bool allow_unauthenticated_remote = false;
+  // Serve grpc.reflection.v1alpha.ServerReflection (for tools such as grpcurl): it tells any
+  // caller every method and message, so it is off unless asked for. Per server, not per process.
+  bool enable_reflection = false;
   uint64_t upload_buffer_budget_bytes = 256ull << 20;
   uint64_t upload_read_window_bytes = 4ull << 20;
   int max_concurrent_uploads = 64;
