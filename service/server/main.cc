@@ -6,11 +6,13 @@
 // has no authentication yet, see --allow_unauthenticated_remote), ./pluton-data for the SQLite
 // registry and a generated master key, and the provider plugins beside the binary (the build
 // tree's ../plugins, or ../lib/pluton/plugins when installed).
-// SIGTERM or SIGINT shuts it down gracefully (see --shutdown_grace_seconds).
+// SIGTERM or SIGINT shuts it down gracefully: a drain (--drain_seconds), then the listener
+// closes and in-flight calls get --shutdown_grace_seconds.
 #include <limits.h>
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -21,6 +23,8 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/log.h"
 #include "server/storage_server.h"
 
@@ -49,8 +53,12 @@ ABSL_FLAG(int64_t, upload_buffer_budget_mib, 256,
 ABSL_FLAG(int64_t, upload_read_window_kib, 4096,
           "Stream bytes one upload may queue ahead of the provider, in KiB.");
 ABSL_FLAG(int, max_concurrent_uploads, 64, "Uploads beyond this are refused (RESOURCE_EXHAUSTED).");
+ABSL_FLAG(int, drain_seconds, 5,
+          "On SIGTERM, how long health says NOT_SERVING while new and running calls are still "
+          "served, so that probes and load balancers send callers elsewhere before the "
+          "listener closes. A second SIGTERM or SIGINT ends the drain at once.");
 ABSL_FLAG(int, shutdown_grace_seconds, 30,
-          "On SIGTERM, how long in-flight calls may run before they are cancelled.");
+          "After the drain, how long in-flight calls may run before they are cancelled.");
 ABSL_FLAG(bool, enable_reflection, false,
           "Serve gRPC server reflection (grpc.reflection.v1alpha.ServerReflection) for tools "
           "such as grpcurl. It describes every method to any caller; off by default.");
@@ -71,6 +79,20 @@ std::string DefaultPluginDir() {
   struct stat info;
   if (stat(build_tree.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) return build_tree;
   return absl::StrCat(bin_dir, "/", PLUTON_INSTALLED_PLUGIN_DIR_FROM_BIN);
+}
+
+// Waits out the drain: returns after `drain`, or at once when one of `signals` (blocked in every
+// thread) arrives.
+void WaitOutDrain(const sigset_t& signals, absl::Duration drain) {
+  const absl::Time end = absl::Now() + drain;
+  for (absl::Duration left = drain; left > absl::ZeroDuration(); left = end - absl::Now()) {
+    const timespec timeout = absl::ToTimespec(left);
+    if (sigtimedwait(&signals, nullptr, &timeout) > 0) {
+      pluton::storage::LogInfo("main", "second signal: drain cut short");
+      return;
+    }
+    // -1: EAGAIN when the time is up (the loop ends), EINTR when interrupted (waits again).
+  }
 }
 
 bool WritePortFile(const std::string& path, int port) {
@@ -113,6 +135,12 @@ int main(int argc, char** argv) {
   config.master_key_file = absl::GetFlag(FLAGS_master_key_file);
   config.plugin_dir = absl::GetFlag(FLAGS_plugin_dir);
   if (config.plugin_dir.empty()) config.plugin_dir = DefaultPluginDir();
+  const int drain_seconds = absl::GetFlag(FLAGS_drain_seconds);
+  const int grace_seconds = absl::GetFlag(FLAGS_shutdown_grace_seconds);
+  if (drain_seconds < 0 || grace_seconds < 0) {
+    LogError("main", "--drain_seconds and --shutdown_grace_seconds must not be negative");
+    return 2;
+  }
   const int64_t budget_mib = absl::GetFlag(FLAGS_upload_buffer_budget_mib);
   const int64_t window_kib = absl::GetFlag(FLAGS_upload_read_window_kib);
   if (budget_mib < 16 || window_kib < 64) {
@@ -139,8 +167,11 @@ int main(int argc, char** argv) {
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  LogInfo("main", "received ", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
-  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  LogInfo("main", "received ", signal_number == SIGTERM ? "SIGTERM" : "SIGINT", "; draining for ",
+          drain_seconds, " s, then in-flight calls get ", grace_seconds, " s");
+  (*server)->Drain();
+  WaitOutDrain(signals, absl::Seconds(drain_seconds));
+  (*server)->Shutdown(absl::Seconds(grace_seconds));
   (*server)->Wait();
   return 0;
 }

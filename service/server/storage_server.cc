@@ -56,6 +56,15 @@ absl::Status CheckListenAddress(const ServerConfig& config) {
       "--allow_unauthenticated_remote if a network policy or mesh restricts who can connect"));
 }
 
+// What the health service reports for this server: overall ("") and for StorageService by name
+// (the name a client or a Kubernetes probe's `service` asks about).
+void SetHealth(grpc::Server* server, bool serving) {
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  for (const char* name : {"", v1::StorageService::service_full_name()}) {
+    health->SetServingStatus(name, serving);
+  }
+}
+
 }  // namespace
 
 // Everything the server owns, in construction order (destroyed in reverse).
@@ -117,7 +126,7 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
     return absl::UnavailableError(absl::StrCat("cannot listen on --listen ", config.listen_address,
                                                ": the address is invalid or in use"));
   }
-  parts->server->GetHealthCheckService()->SetServingStatus(true);
+  SetHealth(parts->server.get(), true);
   LogInfo(kComponent, "serving pluton.storage.v1.StorageService on port ", parts->port, " with ",
           parts->plugins->providers().size(), " provider(s); database ", db_path);
   return std::unique_ptr<StorageServer>(new StorageServer(std::move(parts)));
@@ -128,6 +137,11 @@ StorageServer::StorageServer(std::unique_ptr<Parts> parts) : parts_(std::move(pa
 StorageServer::~StorageServer() { Shutdown(absl::ZeroDuration()); }
 
 int StorageServer::port() const { return parts_->port; }
+
+void StorageServer::Drain() {
+  SetHealth(parts_->server.get(), false);
+  LogInfo(kComponent, "draining: health says NOT_SERVING; calls are still served");
+}
 
 void StorageServer::Shutdown(absl::Duration grace) {
   std::call_once(parts_->shutdown_once, [this, grace] {

@@ -2,7 +2,8 @@
 // the gRPC server with health checking and, when enabled, reflection — behind Start and Shutdown.
 // pluton-storaged is a thin main around it; tests run it in-process on port 0.
 //
-// Thread safety: Start, then Shutdown once from any thread; Wait may run concurrently.
+// Thread safety: Start, then Drain and Shutdown (once) from any thread; Wait may run
+// concurrently.
 #ifndef PLUTON_SERVICE_SERVER_STORAGE_SERVER_H_
 #define PLUTON_SERVICE_SERVER_STORAGE_SERVER_H_
 
@@ -42,6 +43,11 @@ class StorageServer {
   ~StorageServer();  // shuts down with no grace if still running
 
   int port() const;
+  // The drain before Shutdown: the health service answers NOT_SERVING, overall ("") and for
+  // pluton.storage.v1.StorageService, while new and running calls are still served, so that
+  // probes and load balancers send callers elsewhere before the listener closes. Calling it
+  // again, or after Shutdown, changes nothing.
+  void Drain();
   // Marks the health service NOT_SERVING, stops accepting calls, lets in-flight calls run
   // for `grace`, then cancels the rest (uploads abort: nothing half-written) and returns
   // when every call has ended.

@@ -2,8 +2,9 @@
 # temporary directory the test owns) and `bin` (the directory holding pluton-storaged).
 #
 #   start_daemon PLUGIN_DIR [FLAG...]   pluton-storaged on a free loopback port, its log in
-#                                       $work/server.log; sets daemon_pid and exports
-#                                       PLUTON_STORAGE_SERVER for the CLI
+#                                       $work/server.log, with no drain on SIGTERM unless a
+#                                       FLAG sets --drain_seconds (the last value wins); sets
+#                                       daemon_pid and exports PLUTON_STORAGE_SERVER for the CLI
 #   stop_daemon                         SIGTERM, then waits; returns the daemon's exit status
 #   start_r2fake                        the strict R2 fake with bucket "bucket"; sets
 #                                       r2fake_pid and r2fake_endpoint
@@ -25,7 +26,7 @@ start_daemon() {
   local plugins=$1; shift
   rm -f "$work/port"
   "$bin/pluton-storaged" --listen=127.0.0.1:0 --port_file="$work/port" --data_dir="$work/data" \
-    --plugin_dir="$plugins" "$@" 2>>"$work/server.log" &
+    --plugin_dir="$plugins" --drain_seconds=0 "$@" 2>>"$work/server.log" &
   daemon_pid=$!
   if ! eventually test -s "$work/port"; then
     echo "FAIL: pluton-storaged did not start"; cat "$work/server.log"; exit 1

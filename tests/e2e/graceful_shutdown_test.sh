@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SIGTERM on the real daemon: an upload that finishes within the grace period is stored
 # whole; one still streaming when the grace period ends is cancelled and leaves nothing; the
-# daemon then exits 0.
+# daemon then exits 0. With a drain (--drain_seconds), health says NOT_SERVING while new calls
+# still succeed, and the daemon exits only after the drain; a second signal cuts it short.
 #   graceful_shutdown_test.sh BIN_DIR PLUGIN_DIR
 set -euo pipefail
 bin=$1 plugins=$2
@@ -19,6 +20,9 @@ cli() { "$bin/pluton-storage" "$@"; }
 partial_count() { find "$work/objects/.pluton-partial" -type f 2>/dev/null | wc -l; }
 upload_started() { [ "$(partial_count)" -gt 0 ]; }
 shutdown_began() { grep -q "shutting down" "$work/server.log"; }
+drain_began() { grep -q "draining: health says NOT_SERVING" "$work/server.log"; }
+health() { "$(dirname "$0")/../../deploy/tests/grpc_health_check.py" "$PLUTON_STORAGE_SERVER" "$@"; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
 daemon_exited() { ! kill -0 "$daemon_pid" 2>/dev/null; }
 # 1 MiB, then nothing until FILE exists, then another MiB: a stream that is in flight for as
 # long as the test wants.
@@ -60,3 +64,46 @@ grep -q "CANCELLED\|UNAVAILABLE" "$work/upload2.out" ||
 [ ! -e "$work/objects/bucket/too-slow" ] || fail "a cancelled upload left an object"
 [ "$(partial_count)" -eq 0 ] || fail "a cancelled upload left a partial file"
 echo "ok: an upload still streaming after the grace period was cancelled and left nothing"
+
+# 3. A drain of 3 s: health says NOT_SERVING (overall and for the service) and new calls
+# succeed until the listener closes, which is not before the 3 s are up. (The log is emptied:
+# cases 1 and 2 drained for 0 s.)
+: >"$work/server.log"
+start_daemon "$plugins" --drain_seconds=3 --shutdown_grace_seconds=5
+for service in "" pluton.storage.v1.StorageService; do
+  status=$(health $service) || fail "health '$service' before SIGTERM: $status"
+  [ "$status" = SERVING ] || fail "health '$service' said $status before SIGTERM"
+done
+kill -TERM "$daemon_pid"
+sigterm_ms=$(now_ms)
+eventually drain_began || fail "the daemon did not begin to drain"
+for service in "" pluton.storage.v1.StorageService; do
+  status=$(health $service) && fail "health '$service' said $status while draining"
+  [ "$status" = NOT_SERVING ] || fail "health '$service' said $status while draining, not NOT_SERVING"
+done
+cli providers >"$work/providers.out" 2>&1 || fail "a new call while draining failed: $(cat "$work/providers.out")"
+grep -q "^local " "$work/providers.out" || fail "providers while draining: $(cat "$work/providers.out")"
+cli add during-drain --provider local --set root="$work/objects" >/dev/null ||
+  fail "a new write call while draining failed"
+checked_ms=$(now_ms)
+[ $((checked_ms - sigterm_ms)) -lt 3000 ] ||
+  fail "the checks took $((checked_ms - sigterm_ms)) ms, past the 3 s drain: they prove nothing"
+kill -0 "$daemon_pid" 2>/dev/null || fail "the daemon exited during the drain"
+eventually daemon_exited || fail "the daemon still runs long after its drain and grace period"
+exited_ms=$(now_ms)
+[ $((exited_ms - sigterm_ms)) -ge 3000 ] ||
+  fail "the daemon exited $((exited_ms - sigterm_ms)) ms after SIGTERM, before its 3 s drain ended"
+stop_daemon || fail "daemon exited non-zero after draining"
+grep -q "shutting down" "$work/server.log" || fail "no shutdown after the drain"
+echo "ok: while draining health said NOT_SERVING and new calls succeeded; exit 0 after $((exited_ms - sigterm_ms)) ms"
+
+# 4. A second SIGTERM during a long drain ends it at once.
+: >"$work/server.log"
+start_daemon "$plugins" --drain_seconds=600
+kill -TERM "$daemon_pid"
+eventually drain_began || fail "the daemon did not begin to drain"
+kill -TERM "$daemon_pid"
+eventually daemon_exited || fail "a second SIGTERM did not cut the 600 s drain short"
+stop_daemon || fail "daemon exited non-zero after a cut-short drain"
+grep -q "drain cut short" "$work/server.log" || fail "the log does not say the drain was cut short"
+echo "ok: a second SIGTERM cut the drain short; exit 0"
