@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "fuzz_check.h"
 #include "scratch_dir.h"
+#include "server/storage_server.h"
 
 namespace pluton::fuzz {
 namespace {
@@ -46,8 +47,9 @@ ServiceWorld::ServiceWorld() {
   for (const char* id : {"local", "r2", "s3"}) {
     FUZZ_CHECK(plugins_->Find(id) != nullptr, "a bundled plugin did not load");
   }
-  registry_ =
-      std::make_unique<storage::StorageRegistry>(store_.get(), secret_box_.get(), plugins_.get());
+  registry_ = std::make_unique<storage::StorageRegistry>(
+      store_.get(), secret_box_.get(), plugins_.get(),
+      storage::ServerConfig().upload_buffer_budget_bytes);
   Require(registry_->Add(local_storage_, "local", {{"root", local_root_}}, false).status(),
           "the local storage");
 }
