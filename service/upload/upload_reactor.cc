@@ -134,14 +134,13 @@ bool UploadReactor::Next(v1::UploadRequest& out) {
 
 void UploadReactor::Run() {
   absl::Status status = Process();
+  if (status.ok()) status = EncodeMessage(response_, raw_response_);
   if (status.ok()) {
     LogInfo(kComponent, "stored storage=", response_.storage_id(), " bucket=", response_.bucket(),
             " key=", response_.key(), " bytes=", response_.bytes_stored(),
             " parts=", response_.part_count(),
             " elapsed=", absl::FormatDuration(absl::Now() - start_time_));
-    status = EncodeMessage(response_, raw_response_);
-  }
-  if (!status.ok()) {
+  } else {
     LogWarning(kComponent, "upload failed (", absl::StatusCodeToString(status.code()),
                "): ", status.message());
   }
@@ -264,7 +263,8 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
   if (spec.content_md5 && *spec.content_md5 != digest.md5()) {
     return abort_with(DigestMismatch("header.content_md5", *spec.content_md5, digest.md5()));
   }
-  if (trailer && !trailer->md5().empty() && digest.has_md5() && trailer->md5() != digest.md5()) {
+  // CheckUploadTrailer has refused a trailer.md5 when no MD5 was computed.
+  if (trailer && !trailer->md5().empty() && trailer->md5() != digest.md5()) {
     return abort_with(DigestMismatch("trailer.md5", trailer->md5(), digest.md5()));
   }
   if (trailer && !trailer->sha256().empty() && trailer->sha256() != digest.sha256()) {
