@@ -53,8 +53,8 @@ absl::StatusOr<StorageUpdate> UpdateFromRequest(const v1::UpdateStorageRequest& 
 }  // namespace
 
 StorageServiceImpl::StorageServiceImpl(StorageRegistry* registry, const PluginSet* plugins,
-                                       UploadEnvironment* uploads)
-    : registry_(registry), plugins_(plugins), uploads_(uploads) {}
+                                       UploadEnvironment* uploads, ObjectRecords* records)
+    : registry_(registry), plugins_(plugins), uploads_(uploads), records_(records) {}
 
 // Registry calls run inline (no BlockingCallLimiter); provider calls on &blocking_calls_.
 
@@ -165,7 +165,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* StorageServiceImpl::Upload(
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StorageServiceImpl::Download(
     grpc::CallbackServerContext* /*context*/, const grpc::ByteBuffer* request) {
-  return new DownloadReactor(registry_, request);
+  return new DownloadReactor(registry_, records_, request);
 }
 
 grpc::ServerUnaryReactor* StorageServiceImpl::ListObjects(grpc::CallbackServerContext* context,
@@ -186,7 +186,7 @@ grpc::ServerUnaryReactor* StorageServiceImpl::StatObject(grpc::CallbackServerCon
       context, request, response, &blocking_calls_,
       [this](const v1::StatObjectRequest& request, v1::ObjectInfo* response,
              const std::atomic<bool>& cancelled) {
-        return storage::StatObject(registry_, request, response, &cancelled);
+        return storage::StatObject(registry_, records_, request, response, &cancelled);
       });
 }
 
@@ -197,7 +197,7 @@ grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObject(grpc::CallbackServerC
       context, request, response, &blocking_calls_,
       [this](const v1::DeleteObjectRequest& request, v1::DeleteObjectResponse* /*response*/,
              const std::atomic<bool>& cancelled) {
-        return storage::DeleteObject(registry_, request, &cancelled);
+        return storage::DeleteObject(registry_, records_, request, &cancelled);
       });
 }
 
@@ -208,7 +208,7 @@ grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObjects(grpc::CallbackServer
       context, request, response, &blocking_calls_,
       [this](const v1::DeleteObjectsRequest& request, v1::DeleteObjectsResponse* response,
              const std::atomic<bool>& cancelled) {
-        return storage::DeleteObjects(registry_, request, response, &cancelled);
+        return storage::DeleteObjects(registry_, records_, request, response, &cancelled);
       });
 }
 

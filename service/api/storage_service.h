@@ -17,6 +17,7 @@
 #define PLUTON_SERVICE_API_STORAGE_SERVICE_H_
 
 #include "api/blocking_call_reactor.h"
+#include "objects/object_records.h"
 #include "plugin/plugin_loader.h"
 #include "pluton/storage/v1/storage_service.grpc.pb.h"
 #include "registry/storage_registry.h"
@@ -49,8 +50,9 @@ using RawStorageService =
 
 class StorageServiceImpl final : public RawStorageService {
  public:
+  // Everything is borrowed and must outlive the service.
   StorageServiceImpl(StorageRegistry* registry, const PluginSet* plugins,
-                     UploadEnvironment* uploads);
+                     UploadEnvironment* uploads, ObjectRecords* records);
 
   grpc::ServerUnaryReactor* ListProviders(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,
@@ -108,6 +110,7 @@ class StorageServiceImpl final : public RawStorageService {
   StorageRegistry* const registry_;
   const PluginSet* const plugins_;
   UploadEnvironment* const uploads_;
+  ObjectRecords* const records_;
   BlockingCallLimiter blocking_calls_{kMaxBlockingCalls};
 };
 

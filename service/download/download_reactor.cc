@@ -1,7 +1,5 @@
 #include "download/download_reactor.h"
 
-#include <openssl/evp.h>
-
 #include <memory>
 #include <string>
 #include <utility>
@@ -14,39 +12,14 @@
 #include "common/message_codec.h"
 #include "common/rich_status.h"
 #include "common/status_macros.h"
+#include "common/stream_digest.h"
 #include "download/download_request_check.h"
+#include "download/expected_digest.h"
 
 namespace pluton::storage {
 namespace {
 
 constexpr char kComponent[] = "download";
-
-// MD5 of the bytes sent, for full-object downloads with a stored MD5.
-class Md5 {
- public:
-  Md5() : ctx_(EVP_MD_CTX_new()) {
-    if (ctx_ != nullptr && EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr) != 1) {
-      EVP_MD_CTX_free(ctx_);
-      ctx_ = nullptr;
-    }
-  }
-  ~Md5() { EVP_MD_CTX_free(ctx_); }
-  Md5(const Md5&) = delete;
-  Md5& operator=(const Md5&) = delete;
-  void Update(const void* data, size_t size) {
-    if (ctx_ != nullptr) EVP_DigestUpdate(ctx_, data, size);
-  }
-  // The 16 raw bytes, or "" when OpenSSL failed.
-  std::string Final() {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (ctx_ == nullptr || EVP_DigestFinal_ex(ctx_, out, &size) != 1) return "";
-    return std::string(reinterpret_cast<const char*>(out), size);
-  }
-
- private:
-  EVP_MD_CTX* ctx_;
-};
 
 DownloadSpec SpecFromRequest(const v1::DownloadRequest& request) {
   DownloadSpec spec;
@@ -59,8 +32,9 @@ DownloadSpec SpecFromRequest(const v1::DownloadRequest& request) {
 
 }  // namespace
 
-DownloadReactor::DownloadReactor(StorageRegistry* registry, const grpc::ByteBuffer* raw_request)
-    : registry_(registry), raw_request_(raw_request), start_time_(absl::Now()) {
+DownloadReactor::DownloadReactor(StorageRegistry* registry, ObjectRecords* records,
+                                 const grpc::ByteBuffer* raw_request)
+    : registry_(registry), records_(records), raw_request_(raw_request), start_time_(absl::Now()) {
   worker_ = std::thread([this] { Run(); });
 }
 
@@ -157,7 +131,12 @@ absl::Status DownloadReactor::Stream() {
   const DownloadInfo& info = download->info();
   RETURN_IF_ERROR(CheckIfMatch(request_, info));
   const bool full_object = spec.offset == 0 && info.content_length == info.object_size;
-  const bool verify = full_object && info.stored_md5.has_value();
+  // The provider's own MD5 needs no record; look one up only when it could serve.
+  std::optional<ObjectRecord> record;
+  if (full_object && !info.stored_md5.has_value()) {
+    record = records_->Matching(storage.id, spec.bucket, spec.key, info.etag, info.object_size);
+  }
+  const ExpectedDigest expected = ExpectedDigest::Choose(info, full_object, record);
 
   v1::DownloadResponse message;
   {
@@ -166,13 +145,21 @@ absl::Status DownloadReactor::Stream() {
     out->set_etag(info.etag);
     out->set_offset(static_cast<int64_t>(spec.offset));
     out->set_length(static_cast<int64_t>(info.content_length));
-    if (info.stored_md5) out->set_stored_md5_hex(absl::BytesToHexString(*info.stored_md5));
-    out->set_verified(verify);
+    if (info.stored_md5) {
+      out->set_stored_md5_hex(absl::BytesToHexString(*info.stored_md5));
+    } else if (record && !record->md5.empty()) {
+      out->set_stored_md5_hex(absl::BytesToHexString(record->md5));
+    }
+    if (record && !record->sha256.empty()) {
+      out->set_recorded_sha256_hex(absl::BytesToHexString(record->sha256));
+    }
+    out->set_verified(expected.verifies());
+    out->set_verified_against(expected.source);
     out->set_storage_id(storage.id);
   }
   RETURN_IF_ERROR(Send(message));
 
-  Md5 md5;
+  StreamDigest digest(/*with_md5=*/!expected.md5.empty(), /*with_sha256=*/!expected.sha256.empty());
   uint64_t sent = 0;
   std::string* data = message.mutable_data();  // one buffer, reused for every chunk
   while (true) {
@@ -192,25 +179,15 @@ absl::Status DownloadReactor::Stream() {
     }
     if (filled > 0) {
       data->resize(filled);
-      if (verify) md5.Update(data->data(), filled);
+      digest.Update(data->data(), filled);
       RETURN_IF_ERROR(Send(message));
       sent += filled;
     }
     if (end) break;
   }
 
-  if (verify) {
-    const std::string actual = md5.Final();
-    if (actual != *info.stored_md5) {
-      return MakeRichStatus(
-          absl::StatusCode::kDataLoss,
-          absl::StrCat("the ", sent, " bytes read from ", storage.provider->id(), " have MD5 ",
-                       absl::BytesToHexString(actual), " but the object's stored MD5 is ",
-                       absl::BytesToHexString(*info.stored_md5),
-                       ": the stored object is corrupt; discard what was received"),
-          "CHECKSUM_MISMATCH");
-    }
-  }
+  digest.Final();
+  RETURN_IF_ERROR(expected.Check(digest.md5(), digest.sha256(), sent, storage.provider->id()));
   return absl::OkStatus();
 }
 

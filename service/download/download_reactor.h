@@ -7,8 +7,9 @@
 // provider) back. Memory per download is one chunk plus the provider's buffer.
 //
 // The first message is the DownloadInfo, then data chunks. A full-object download is hashed
-// (MD5) as it is sent and compared with the MD5 the provider stored; a mismatch ends the call
-// with DATA_LOSS instead of OK.
+// as it is sent and compared with the MD5 the provider stored, else with the service's record
+// of the upload (download/expected_digest.h); a mismatch ends the call with DATA_LOSS instead
+// of OK.
 //
 // Lifetime: created by StorageServiceImpl::Download, deletes itself in OnDone after joining
 // its worker. Thread safety: the gRPC callbacks and the worker share state under mu_.
@@ -24,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
+#include "objects/object_records.h"
 #include "pluton/storage/v1/storage_service.pb.h"
 #include "registry/storage_registry.h"
 
@@ -37,8 +39,9 @@ inline constexpr size_t kDownloadChunkBytes = 1 << 20;
 class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   // Starts the worker at once. `raw_request` belongs to gRPC and outlives the reactor;
-  // `registry` must outlive it.
-  DownloadReactor(StorageRegistry* registry, const grpc::ByteBuffer* raw_request);
+  // `registry` and `records` must outlive it.
+  DownloadReactor(StorageRegistry* registry, ObjectRecords* records,
+                  const grpc::ByteBuffer* raw_request);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -54,6 +57,7 @@ class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
   absl::Status Send(const v1::DownloadResponse& message);
 
   StorageRegistry* const registry_;
+  ObjectRecords* const records_;
   const grpc::ByteBuffer* const raw_request_;
   const absl::Time start_time_;
   v1::DownloadRequest request_;  // decoded by the worker, which alone reads it

@@ -42,8 +42,9 @@ absl::Status ListObjects(StorageRegistry* registry, const v1::ListObjectsRequest
   return absl::OkStatus();
 }
 
-absl::Status StatObject(StorageRegistry* registry, const v1::StatObjectRequest& request,
-                        v1::ObjectInfo* response, const std::atomic<bool>* cancelled) {
+absl::Status StatObject(StorageRegistry* registry, ObjectRecords* records,
+                        const v1::StatObjectRequest& request, v1::ObjectInfo* response,
+                        const std::atomic<bool>* cancelled) {
   RequestCheck check(request.storage(), request.bucket());
   check.Key("key", request.key());
   RETURN_IF_ERROR(check.Result("the stat request"));
@@ -53,10 +54,19 @@ absl::Status StatObject(StorageRegistry* registry, const v1::StatObjectRequest& 
       storage.provider->StatObject(storage.config, request.bucket(), request.key(), cancelled));
   object.key = request.key();
   ToProto(object, response);
+  const std::optional<ObjectRecord> record =
+      records->Matching(storage.id, request.bucket(), request.key(), object.etag, object.size);
+  if (record) {
+    if (response->md5_hex().empty() && !record->md5.empty()) {
+      response->set_md5_hex(absl::BytesToHexString(record->md5));
+    }
+    if (!record->sha256.empty()) response->set_sha256_hex(absl::BytesToHexString(record->sha256));
+  }
   return absl::OkStatus();
 }
 
-absl::Status DeleteObject(StorageRegistry* registry, const v1::DeleteObjectRequest& request,
+absl::Status DeleteObject(StorageRegistry* registry, ObjectRecords* records,
+                          const v1::DeleteObjectRequest& request,
                           const std::atomic<bool>* cancelled) {
   RequestCheck check(request.storage(), request.bucket());
   check.Key("key", request.key());
@@ -69,12 +79,14 @@ absl::Status DeleteObject(StorageRegistry* registry, const v1::DeleteObjectReque
     // One key: its failure is the call's.
     return MakeRichStatus(failures.front().code, failures.front().message, "DELETE_FAILED");
   }
+  records->Forget(storage.id, request.bucket(), {request.key()});
   LogInfo(kComponent, "deleted storage=", storage.id, " bucket=", request.bucket(),
           " key=", absl::CHexEscape(request.key()));
   return absl::OkStatus();
 }
 
-absl::Status DeleteObjects(StorageRegistry* registry, const v1::DeleteObjectsRequest& request,
+absl::Status DeleteObjects(StorageRegistry* registry, ObjectRecords* records,
+                           const v1::DeleteObjectsRequest& request,
                            v1::DeleteObjectsResponse* response,
                            const std::atomic<bool>* cancelled) {
   RequestCheck check(request.storage(), request.bucket());
@@ -95,6 +107,13 @@ absl::Status DeleteObjects(StorageRegistry* registry, const v1::DeleteObjectsReq
       std::vector<KeyFailure> failures,
       storage.provider->DeleteObjects(storage.config, request.bucket(), keys, cancelled));
   for (const KeyFailure& failure : failures) ToProto(failure, response->add_failures());
+  std::set<std::string> failed;
+  for (const KeyFailure& failure : failures) failed.insert(failure.key);
+  std::vector<std::string> deleted;
+  for (const std::string& key : keys) {
+    if (failed.count(key) == 0) deleted.push_back(key);
+  }
+  records->Forget(storage.id, request.bucket(), deleted);
   response->set_deleted_count(
       static_cast<int32_t>(keys.size() - std::min(keys.size(), failures.size())));
   LogInfo(kComponent, "deleted storage=", storage.id, " bucket=", request.bucket(),

@@ -74,6 +74,7 @@ struct StorageServer::Parts {
   std::unique_ptr<HostServices> host;
   std::unique_ptr<PluginSet> plugins;
   std::unique_ptr<StorageRegistry> registry;
+  std::unique_ptr<ObjectRecords> records;
   UploadEnvironment uploads;
   std::unique_ptr<StorageServiceImpl> service;
   std::unique_ptr<grpc::Server> server;
@@ -109,11 +110,13 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
   parts->registry =
       std::make_unique<StorageRegistry>(parts->store.get(), parts->secret_box.get(),
                                         parts->plugins.get(), config.upload_buffer_budget_bytes);
+  parts->records = std::make_unique<ObjectRecords>(parts->store.get());
   parts->uploads.registry = parts->registry.get();
+  parts->uploads.records = parts->records.get();
   parts->uploads.read_window_bytes = config.upload_read_window_bytes;
   parts->uploads.max_concurrent_uploads = config.max_concurrent_uploads;
   parts->service = std::make_unique<StorageServiceImpl>(parts->registry.get(), parts->plugins.get(),
-                                                        &parts->uploads);
+                                                        &parts->uploads, parts->records.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "nlohmann/json.hpp"
+#include "store/sqlite_statement.h"
 
 namespace pluton::storage {
 namespace {
@@ -43,6 +44,21 @@ constexpr Migration kMigrations[] = {
      "  update_time_us INTEGER"
      ");"
      "CREATE INDEX storages_by_provider_name ON storages (provider, name);"},
+    {2,
+     // What the service computed for each object it stored (object_record_store.h).
+     "CREATE TABLE object_records ("
+     "  storage_id TEXT NOT NULL REFERENCES storages (id) ON DELETE CASCADE,"
+     "  bucket TEXT NOT NULL,"
+     "  object_key BLOB NOT NULL,"
+     "  size INTEGER NOT NULL,"
+     "  md5 BLOB,"
+     "  sha256 BLOB,"
+     "  etag TEXT NOT NULL,"
+     "  part_size INTEGER NOT NULL,"
+     "  part_count INTEGER NOT NULL,"
+     "  complete_time_us INTEGER NOT NULL,"
+     "  PRIMARY KEY (storage_id, bucket, object_key)"
+     ") WITHOUT ROWID;"},
 };
 static_assert(kMigrations[sizeof(kMigrations) / sizeof(kMigrations[0]) - 1].version ==
                   SqliteStorageStore::kSchemaVersion,
@@ -65,42 +81,6 @@ constexpr char kUpdateSql[] =
 constexpr char kDeleteSql[] = "DELETE FROM storages WHERE id = ?1";
 
 #undef PLUTON_STORAGE_COLUMNS
-
-// Resets a cached statement and clears its bindings when the scope ends, so the next use
-// starts clean whatever path this one took.
-class ScopedReset {
- public:
-  explicit ScopedReset(sqlite3_stmt* statement) : statement_(statement) {}
-  ~ScopedReset() {
-    sqlite3_reset(statement_);
-    sqlite3_clear_bindings(statement_);
-  }
-  ScopedReset(const ScopedReset&) = delete;
-  ScopedReset& operator=(const ScopedReset&) = delete;
-
- private:
-  sqlite3_stmt* statement_;
-};
-
-absl::StatusCode CodeForSqliteResult(int rc) {
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
-    case SQLITE_CANTOPEN:
-    case SQLITE_READONLY:
-    case SQLITE_PROTOCOL:
-      return absl::StatusCode::kUnavailable;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return absl::StatusCode::kDataLoss;
-    case SQLITE_NOMEM:
-      return absl::StatusCode::kResourceExhausted;
-    default:
-      return absl::StatusCode::kInternal;
-  }
-}
 
 // Serializes a config map as a JSON object. INVALID_ARGUMENT when a key or value is not
 // valid UTF-8 (JSON cannot carry it). The message names no value.
@@ -129,33 +109,6 @@ absl::StatusOr<std::map<std::string, std::string>> ConfigFromJson(absl::string_v
     config.emplace(it.key(), it.value().get<std::string>());
   }
   return config;
-}
-
-// Binds `text` (copied by SQLite) to parameter `index`.
-int BindText(sqlite3_stmt* statement, int index, absl::string_view text) {
-  return sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                             SQLITE_UTF8);
-}
-
-int BindBlob(sqlite3_stmt* statement, int index, absl::string_view bytes) {
-  // A non-null pointer with length 0 binds an empty blob (not NULL), which reads back as "".
-  static const char kEmpty = 0;
-  return sqlite3_bind_blob64(statement, index, bytes.empty() ? &kEmpty : bytes.data(), bytes.size(),
-                             SQLITE_TRANSIENT);
-}
-
-absl::string_view ColumnText(sqlite3_stmt* statement, int column) {
-  const unsigned char* text = sqlite3_column_text(statement, column);
-  if (text == nullptr) return {};
-  return absl::string_view(reinterpret_cast<const char*>(text),
-                           static_cast<size_t>(sqlite3_column_bytes(statement, column)));
-}
-
-absl::string_view ColumnBlob(sqlite3_stmt* statement, int column) {
-  const void* blob = sqlite3_column_blob(statement, column);
-  if (blob == nullptr) return {};
-  return absl::string_view(static_cast<const char*>(blob),
-                           static_cast<size_t>(sqlite3_column_bytes(statement, column)));
 }
 
 // "0644" for a file mode.
@@ -233,6 +186,9 @@ SqliteStorageStore::~SqliteStorageStore() {
   list_.reset();
   update_.reset();
   delete_.reset();
+  put_record_.reset();
+  get_record_.reset();
+  delete_record_.reset();
   int rc = sqlite3_close_v2(db_);
   if (rc != SQLITE_OK) {
     LogError(kLogComponent, "closing the SQLite database ", path_, " failed: ", sqlite3_errstr(rc));
@@ -280,6 +236,8 @@ absl::Status SqliteStorageStore::Initialize() {
     }
   }
   RETURN_IF_ERROR(Exec("PRAGMA synchronous = FULL", "setting synchronous mode"));
+  // Deleting a storage deletes its object records (ON DELETE CASCADE).
+  RETURN_IF_ERROR(Exec("PRAGMA foreign_keys = ON", "enabling foreign keys"));
   RETURN_IF_ERROR(Migrate());
 
   RETURN_IF_ERROR(Prepare(kInsertSql, &insert_));
@@ -288,7 +246,7 @@ absl::Status SqliteStorageStore::Initialize() {
   RETURN_IF_ERROR(Prepare(kListSql, &list_));
   RETURN_IF_ERROR(Prepare(kUpdateSql, &update_));
   RETURN_IF_ERROR(Prepare(kDeleteSql, &delete_));
-  return absl::OkStatus();
+  return PrepareObjectRecordStatements();
 }
 
 absl::Status SqliteStorageStore::Migrate() {

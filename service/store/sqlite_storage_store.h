@@ -1,4 +1,4 @@
-// SqliteStorageStore: a StorageStore kept in one SQLite database file.
+// SqliteStorageStore: a StorageStore and ObjectRecordStore kept in one SQLite database file.
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<SqliteStorageStore> store,
 //                    SqliteStorageStore::Open("/var/lib/pluton/storages.db"));
@@ -25,12 +25,14 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "store/object_record_store.h"
 #include "store/storage_store.h"
 
 struct sqlite3;
@@ -38,10 +40,11 @@ struct sqlite3_stmt;
 
 namespace pluton::storage {
 
-class SqliteStorageStore : public StorageStore {
+class SqliteStorageStore : public StorageStore, public ObjectRecordStore {
  public:
   // The schema version this build writes and understands (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 1;
+  // 1: storages. 2: object_records.
+  static constexpr int kSchemaVersion = 2;
 
   // Opens the database at `path`, creating the file (mode 0600) and its schema if absent.
   // An existing file readable by group or others is used, with a logged warning.
@@ -65,6 +68,14 @@ class SqliteStorageStore : public StorageStore {
   absl::Status Update(const StorageRecord& record) override;
   absl::Status Delete(const std::string& id) override;
 
+  // ObjectRecordStore (sqlite_object_records.cc).
+  absl::Status PutObjectRecord(const ObjectRecord& record) override;
+  absl::StatusOr<std::optional<ObjectRecord>> GetObjectRecord(const std::string& storage_id,
+                                                              const std::string& bucket,
+                                                              const std::string& key) override;
+  absl::Status DeleteObjectRecords(const std::string& storage_id, const std::string& bucket,
+                                   const std::vector<std::string>& keys) override;
+
   // The database file this store was opened on.
   const std::string& path() const { return path_; }
 
@@ -79,6 +90,7 @@ class SqliteStorageStore : public StorageStore {
   // Creates or checks the schema and prepares the statements. Called once, by Open.
   absl::Status Initialize();
   absl::Status Migrate();
+  absl::Status PrepareObjectRecordStatements();
   absl::Status Prepare(const char* sql, Statement* statement);
   absl::Status Exec(const char* sql, absl::string_view what);
 
@@ -99,6 +111,9 @@ class SqliteStorageStore : public StorageStore {
   Statement list_;
   Statement update_;
   Statement delete_;
+  Statement put_record_;
+  Statement get_record_;
+  Statement delete_record_;
 };
 
 }  // namespace pluton::storage

@@ -11,7 +11,7 @@
 #include "common/message_codec.h"
 #include "common/rich_status.h"
 #include "common/status_macros.h"
-#include "upload/stream_digest.h"
+#include "common/stream_digest.h"
 #include "upload/upload_header_check.h"
 #include "upload/upload_trailer_check.h"
 
@@ -185,7 +185,8 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
   // an MD5 the agent announced up front is still verified.
   const auto disable = storage.config.find("disable_checksum");
   const bool checksum_disabled = disable != storage.config.end() && disable->second == "true";
-  StreamDigest digest(/*with_md5=*/!checksum_disabled || spec.content_md5.has_value());
+  StreamDigest digest(/*with_md5=*/!checksum_disabled || spec.content_md5.has_value(),
+                      /*with_sha256=*/true);
 
   uint64_t received = 0;
   std::optional<v1::UploadTrailer> trailer;
@@ -277,6 +278,19 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
   }
   absl::StatusOr<UploadOutcome> outcome = upload->Finish();
   if (!outcome.ok()) return abort_with(outcome.status());
+
+  ObjectRecord record;
+  record.storage_id = storage.id;
+  record.bucket = spec.bucket;
+  record.key = spec.key;
+  record.size = received;
+  record.md5 = digest.md5();
+  record.sha256 = digest.sha256();
+  record.etag = outcome->etag;
+  record.part_size = outcome->part_size;
+  record.part_count = static_cast<uint32_t>(outcome->part_count);
+  record.complete_time = absl::Now();
+  env_->records->Record(record);
 
   response_.set_bytes_stored(static_cast<int64_t>(received));
   if (digest.has_md5()) response_.set_md5_hex(absl::BytesToHexString(digest.md5()));

@@ -12,7 +12,8 @@
 // a malformed message is an error (INVALID_ARGUMENT naming it), never mistaken for the end of
 // the stream. Nothing is committed unless the stream ends deliberately: a half-close after the
 // announced size, or after an UploadTrailer when the size is unknown, with every digest
-// matching. Every other end (malformed message, no trailer, failure, cancellation, deadline,
+// matching; the service then records what it computed (objects/object_records.h). Every
+// other end (malformed message, no trailer, failure, cancellation, deadline,
 // shutdown) aborts the provider's upload, which leaves no object and no multipart upload.
 //
 // Lifetime: created by StorageServiceImpl::Upload, deletes itself in OnDone after joining
@@ -31,6 +32,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
+#include "objects/object_records.h"
 #include "pluton/storage/v1/storage_service.pb.h"
 #include "registry/storage_registry.h"
 
@@ -39,6 +41,7 @@ namespace pluton::storage {
 // What every upload shares. Borrowed by reactors; must outlive all of them.
 struct UploadEnvironment {
   StorageRegistry* registry = nullptr;
+  ObjectRecords* records = nullptr;    // where completed uploads are recorded
   size_t read_window_bytes = 4 << 20;  // queued, unprocessed stream bytes per upload
   int max_concurrent_uploads = 64;
   std::atomic<int> active_uploads{0};

@@ -29,18 +29,7 @@ class R2ServiceTest : public R2FakeSuite {
     fake_->Reset();
     plugins_.push_back(std::string(PLUTON_TEST_PLUGIN_DIR) + "/pluton_r2.so");
     ServerFixture::SetUp();
-    v1::AddStorageRequest add;
-    add.mutable_storage()->set_name("r2");
-    add.mutable_storage()->set_provider("r2");
-    auto& config = *add.mutable_storage()->mutable_config();
-    config["account_id"] = "0123456789abcdef0123456789abcdef";
-    config["endpoint"] = fake_->endpoint();
-    config["access_key_id"] = s3::testing::kAdminKeyId;
-    config["secret_access_key"] = s3::testing::kAdminSecret;
-    config["chunk_size"] = "5MiB";
-    config["upload_cutoff"] = "6MiB";
-    auto added = client_->AddStorage(add);
-    ASSERT_TRUE(added.ok()) << added.status();
+    AddFakeStorage("r2", "r2");
   }
 
   absl::StatusOr<v1::UploadResponse> Upload(const std::string& key, const std::string& data,

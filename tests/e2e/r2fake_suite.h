@@ -21,6 +21,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <utility>
 
@@ -40,6 +41,25 @@ class R2FakeSuite : public ServerFixture {
   static void TearDownTestSuite() {
     delete fake_;
     fake_ = nullptr;
+  }
+
+  // Adds storage `name` of `provider` ("r2" or "s3") on the fake, with the admin token and
+  // 5 MiB parts from 6 MiB on, plus `extra` options. REQUIRES: the server is running.
+  void AddFakeStorage(const std::string& name, const std::string& provider,
+                      const std::map<std::string, std::string>& extra = {}) {
+    v1::AddStorageRequest add;
+    add.mutable_storage()->set_name(name);
+    add.mutable_storage()->set_provider(provider);
+    auto& config = *add.mutable_storage()->mutable_config();
+    if (provider == "r2") config["account_id"] = "0123456789abcdef0123456789abcdef";
+    config["endpoint"] = fake_->endpoint();
+    config["access_key_id"] = s3::testing::kAdminKeyId;
+    config["secret_access_key"] = s3::testing::kAdminSecret;
+    config["chunk_size"] = "5MiB";
+    config["upload_cutoff"] = "6MiB";
+    for (const auto& [key, value] : extra) config[key] = value;
+    auto added = client_->AddStorage(add);
+    ASSERT_TRUE(added.ok()) << added.status();
   }
 
   inline static s3::testing::R2FakeProcess* fake_ = nullptr;

@@ -33,18 +33,7 @@ class S3RestoreTest : public R2FakeSuite, public ::testing::WithParamInterface<s
     const std::string provider = GetParam();
     plugins_.push_back(std::string(PLUTON_TEST_PLUGIN_DIR) + "/pluton_" + provider + ".so");
     ServerFixture::SetUp();
-    v1::AddStorageRequest add;
-    add.mutable_storage()->set_name("remote");
-    add.mutable_storage()->set_provider(provider);
-    auto& config = *add.mutable_storage()->mutable_config();
-    if (provider == "r2") config["account_id"] = "0123456789abcdef0123456789abcdef";
-    config["endpoint"] = fake_->endpoint();
-    config["access_key_id"] = s3::testing::kAdminKeyId;
-    config["secret_access_key"] = s3::testing::kAdminSecret;
-    config["chunk_size"] = "5MiB";
-    config["upload_cutoff"] = "6MiB";
-    auto added = client_->AddStorage(add);
-    ASSERT_TRUE(added.ok()) << added.status();
+    AddFakeStorage("remote", provider);
     stub_ = v1::StorageService::NewStub(
         grpc::CreateChannel(target(), grpc::InsecureChannelCredentials()));
   }
@@ -95,10 +84,15 @@ TEST_P(S3RestoreTest, UploadsComeBackByteExact) {
   struct Case {
     size_t size;
     bool with_md5;
-    bool verified;  // single PUT: the ETag is the MD5; multipart: only with md5chksum
+    // Single PUT: the ETag is the MD5; multipart: the md5chksum sent up front, else the
+    // service's record of the upload.
+    v1::VerificationSource source;
   };
-  for (const Case& c : {Case{0, false, true}, Case{1, false, true}, Case{kMiB + 7, false, true},
-                        Case{6 * kMiB + 1, false, false}, Case{11 * kMiB + 3, true, true}}) {
+  for (const Case& c : {Case{0, false, v1::VERIFICATION_SOURCE_PROVIDER_MD5},
+                        Case{1, false, v1::VERIFICATION_SOURCE_PROVIDER_MD5},
+                        Case{kMiB + 7, false, v1::VERIFICATION_SOURCE_PROVIDER_MD5},
+                        Case{6 * kMiB + 1, false, v1::VERIFICATION_SOURCE_SERVICE_RECORD},
+                        Case{11 * kMiB + 3, true, v1::VERIFICATION_SOURCE_PROVIDER_MD5}}) {
     SCOPED_TRACE(c.size);
     const std::string key = "restore/" + std::to_string(c.size);
     const std::string data = PatternBytes(c.size, static_cast<uint32_t>(c.size) + 1);
@@ -109,10 +103,9 @@ TEST_P(S3RestoreTest, UploadsComeBackByteExact) {
     EXPECT_EQ(got.size(), data.size());
     EXPECT_TRUE(got == data);
     EXPECT_EQ(info.object_size(), static_cast<int64_t>(c.size));
-    EXPECT_EQ(info.verified(), c.verified);
-    if (c.verified) {
-      EXPECT_EQ(info.stored_md5_hex(), absl::BytesToHexString(Md5(data)));
-    }
+    EXPECT_TRUE(info.verified());
+    EXPECT_EQ(info.verified_against(), c.source);
+    EXPECT_EQ(info.stored_md5_hex(), absl::BytesToHexString(Md5(data)));
   }
 }
 

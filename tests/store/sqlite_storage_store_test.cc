@@ -19,7 +19,9 @@ namespace pluton::storage {
 namespace {
 
 using ::pluton::storage::testing::FileExists;
+using ::pluton::storage::testing::ExecSql;
 using ::pluton::storage::testing::FileMode;
+using ::pluton::storage::testing::QueryInt;
 using ::pluton::storage::testing::ReadFileBytes;
 using ::pluton::storage::testing::TempDir;
 using ::pluton::storage::testing::WriteFileBytes;
@@ -64,26 +66,6 @@ std::vector<std::string> Names(const std::vector<StorageRecord>& records) {
   std::vector<std::string> names;
   for (const StorageRecord& record : records) names.push_back(record.name);
   return names;
-}
-
-// Runs a single-integer query directly against the file, outside the store.
-int QueryInt(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-  sqlite3_stmt* statement = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &statement, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  int value = -1;
-  if (sqlite3_step(statement) == SQLITE_ROW) value = sqlite3_column_int(statement, 0);
-  sqlite3_finalize(statement);
-  sqlite3_close(db);
-  return value;
-}
-
-void ExecSql(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  sqlite3_close(db);
 }
 
 class SqliteStorageStoreTest : public ::testing::Test {

@@ -3,6 +3,7 @@
 #ifndef PLUTON_TESTS_STORE_STORE_TEST_UTIL_H_
 #define PLUTON_TESTS_STORE_STORE_TEST_UTIL_H_
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -24,6 +25,26 @@ class TempDir : public ::pluton::testing::TempDir {
   // The path of `name` inside the directory.
   std::string File(absl::string_view name) const { return Sub(std::string(name)); }
 };
+
+// Runs a single-integer query directly against the file, outside the store.
+inline int QueryInt(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &statement, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  int value = -1;
+  if (sqlite3_step(statement) == SQLITE_ROW) value = sqlite3_column_int(statement, 0);
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return value;
+}
+
+inline void ExecSql(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
 
 inline bool FileExists(const std::string& path) {
   struct stat st;

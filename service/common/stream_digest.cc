@@ -1,4 +1,4 @@
-#include "upload/stream_digest.h"
+#include "common/stream_digest.h"
 
 #include <cstdlib>
 
@@ -21,9 +21,9 @@ std::string FinalDigest(EVP_MD_CTX* ctx) {
 
 }  // namespace
 
-StreamDigest::StreamDigest(bool with_md5) {
+StreamDigest::StreamDigest(bool with_md5, bool with_sha256) {
   if (with_md5) md5_ = NewContext(EVP_md5());
-  sha256_ = NewContext(EVP_sha256());
+  if (with_sha256) sha256_ = NewContext(EVP_sha256());
 }
 
 StreamDigest::~StreamDigest() {
@@ -34,12 +34,12 @@ StreamDigest::~StreamDigest() {
 void StreamDigest::Update(const uint8_t* data, size_t size) {
   if (size == 0) return;
   if (md5_ != nullptr) EVP_DigestUpdate(md5_, data, size);
-  EVP_DigestUpdate(sha256_, data, size);
+  if (sha256_ != nullptr) EVP_DigestUpdate(sha256_, data, size);
 }
 
 void StreamDigest::Final() {
   if (md5_ != nullptr) md5_raw_ = FinalDigest(md5_);
-  sha256_raw_ = FinalDigest(sha256_);
+  if (sha256_ != nullptr) sha256_raw_ = FinalDigest(sha256_);
 }
 
 }  // namespace pluton::storage

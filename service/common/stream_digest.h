@@ -1,8 +1,9 @@
-// MD5 and SHA-256 of a byte stream, computed incrementally (OpenSSL EVP).
+// MD5 and/or SHA-256 of a byte stream, computed incrementally (OpenSSL EVP). Used by uploads
+// (what the service records and checks) and downloads (what it verifies against).
 //
 // Thread safety: not thread-safe; one stream per object.
-#ifndef PLUTON_SERVICE_UPLOAD_STREAM_DIGEST_H_
-#define PLUTON_SERVICE_UPLOAD_STREAM_DIGEST_H_
+#ifndef PLUTON_SERVICE_COMMON_STREAM_DIGEST_H_
+#define PLUTON_SERVICE_COMMON_STREAM_DIGEST_H_
 
 #include <openssl/evp.h>
 
@@ -14,18 +15,22 @@ namespace pluton::storage {
 
 class StreamDigest {
  public:
-  // `with_md5`: also compute MD5 (skipped when the storage disables checksums).
-  explicit StreamDigest(bool with_md5);
+  // Computes only the digests asked for; each one costs a pass of the CPU over every byte.
+  StreamDigest(bool with_md5, bool with_sha256);
   ~StreamDigest();
   StreamDigest(const StreamDigest&) = delete;
   StreamDigest& operator=(const StreamDigest&) = delete;
 
   void Update(const uint8_t* data, size_t size);
+  void Update(const char* data, size_t size) {
+    Update(reinterpret_cast<const uint8_t*>(data), size);
+  }
   // Ends the stream. REQUIRES: called once, after the last Update.
   void Final();
 
   bool has_md5() const { return md5_ != nullptr; }
-  // Raw digests; valid after Final. md5() is empty when MD5 was not computed.
+  bool has_sha256() const { return sha256_ != nullptr; }
+  // Raw digests (16 and 32 bytes); valid after Final, empty when not computed.
   const std::string& md5() const { return md5_raw_; }
   const std::string& sha256() const { return sha256_raw_; }
 
@@ -38,4 +43,4 @@ class StreamDigest {
 
 }  // namespace pluton::storage
 
-#endif  // PLUTON_SERVICE_UPLOAD_STREAM_DIGEST_H_
+#endif  // PLUTON_SERVICE_COMMON_STREAM_DIGEST_H_
