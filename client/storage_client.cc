@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "client/digest.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 
@@ -26,40 +27,6 @@ absl::Duration EffectiveTestTimeout(const v1::TestConnectionRequest& request) {
   if (requested <= absl::ZeroDuration()) return absl::Seconds(20);
   return std::min(requested, absl::Seconds(120));
 }
-
-// An EVP digest that is only set up when enabled.
-class Digest {
- public:
-  Digest(bool enabled, const EVP_MD* md) {
-    if (!enabled) return;
-    ctx_ = EVP_MD_CTX_new();
-    if (ctx_ != nullptr && EVP_DigestInit_ex(ctx_, md, nullptr) != 1) {
-      EVP_MD_CTX_free(ctx_);
-      ctx_ = nullptr;
-      failed_ = true;
-    }
-    if (ctx_ == nullptr) failed_ = true;
-  }
-  ~Digest() { EVP_MD_CTX_free(ctx_); }
-  Digest(const Digest&) = delete;
-  Digest& operator=(const Digest&) = delete;
-
-  bool failed() const { return failed_; }
-  void Update(const char* data, size_t size) {
-    if (ctx_ != nullptr && EVP_DigestUpdate(ctx_, data, size) != 1) failed_ = true;
-  }
-  // The raw digest, or "" if the computation failed.
-  std::string Final() {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (ctx_ == nullptr || failed_ || EVP_DigestFinal_ex(ctx_, out, &len) != 1) return "";
-    return std::string(reinterpret_cast<const char*>(out), len);
-  }
-
- private:
-  EVP_MD_CTX* ctx_ = nullptr;
-  bool failed_ = false;
-};
 
 template <typename Response, typename Call>
 absl::StatusOr<Response> Unary(Call&& call) {

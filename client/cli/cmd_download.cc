@@ -49,6 +49,10 @@ std::string FormatDownloadResult(const v1::DownloadInfo& info, const std::string
   out << "  checksum: ";
   if (whole_file_verified) {
     out << "verified whole file against the stored MD5 after resume";
+  } else if (info.verified() && info.verified_against() == v1::VERIFICATION_SOURCE_SERVICE_RECORD) {
+    out << "verified against the service's record of the upload, "
+        << (info.stored_md5_hex().empty() ? "SHA-256 " + info.recorded_sha256_hex()
+                                          : "MD5 " + info.stored_md5_hex());
   } else if (info.verified()) {
     out << "verified against the stored MD5 " << info.stored_md5_hex();
   } else if (info.stored_md5_hex().empty()) {

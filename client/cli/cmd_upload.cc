@@ -1,6 +1,6 @@
 // pluton-storage upload STORAGE BUCKET KEY [FILE|-] [--content-type T] [--metadata K=V ...]
 //                       [--size N] [--content-md5 HEX] [--md5-trailer] [--sha256-trailer]
-//                       [--chunk-size BYTES]
+//                       [--chunk-size BYTES] [--no-prehash]
 #include <memory>
 #include <optional>
 
@@ -12,9 +12,15 @@
 #include "client/cli/config_input.h"
 #include "client/cli/progress.h"
 #include "client/cli/render.h"
+#include "client/file_md5.h"
 
 namespace pluton::storage::client {
 namespace {
+
+// Files from this size on are hashed before they are sent (unless --no-prehash): smaller ones
+// go to the provider in one PUT, which carries the MD5 the service computes anyway, whatever
+// the storage's upload_cutoff (at least chunk_size, at least 5 MiB).
+constexpr int64_t kPrehashMinBytes = 5 << 20;
 
 int RunUpload(CommandContext& ctx, const ArgParser& args) {
   UploadOptions options;
@@ -55,6 +61,11 @@ int RunUpload(CommandContext& ctx, const ArgParser& args) {
     if (!opened.ok()) return ctx.InputError(opened.status());
     source = *std::move(opened);
     if (!expected_size && source->size() >= 0) expected_size = source->size();
+    if (content_md5.empty() && !args.Has("no-prehash") && source->size() >= kPrehashMinBytes) {
+      absl::StatusOr<std::string> md5 = Md5OfFile(file);
+      if (!md5.ok()) return ctx.InputError(md5.status());
+      content_md5 = *std::move(md5);
+    }
   }
 
   v1::UploadHeader header;
@@ -89,11 +100,16 @@ Command UploadCommand() {
   command.summary = "Upload a file or standard input as one object";
   command.usage =
       "upload STORAGE BUCKET KEY [FILE|-] [--content-type T] [--metadata KEY=VALUE ...] "
-      "[--size N] [--content-md5 HEX] [--md5-trailer] [--sha256-trailer] [--chunk-size BYTES]";
+      "[--size N] [--content-md5 HEX] [--md5-trailer] [--sha256-trailer] [--chunk-size BYTES] "
+      "[--no-prehash]";
   command.details =
       "Reads standard input when FILE is \"-\" or absent; its size is then unknown unless\n"
       "--size gives it. Sizes take K, M, G suffixes (binary: 5M = 5MiB). On a terminal a\n"
-      "progress line is drawn on stderr. The object appears only if the whole upload succeeds.";
+      "progress line is drawn on stderr. The object appears only if the whole upload succeeds.\n"
+      "A regular file of 5 MiB or more is read once before it is sent, to compute its MD5\n"
+      "(about 1.7 CPU seconds per GiB plus the read), as rclone does: the MD5 then travels in\n"
+      "the header and is stored with the object from the start, sparing the storage a\n"
+      "server-side copy to add it after a multipart upload. --no-prehash skips that read.";
   command.declare = [](ArgParser& parser) {
     parser.AddPositional("STORAGE", "the storage's id or name")
         .AddPositional("BUCKET", "bucket or container")
@@ -107,7 +123,8 @@ Command UploadCommand() {
                    "the provider can) and verified by the service")
         .AddSwitch("md5-trailer", "compute MD5 while sending; the service verifies it")
         .AddSwitch("sha256-trailer", "compute SHA-256 while sending; the service verifies it")
-        .AddOption("chunk-size", "BYTES", "data bytes per message (default 1MiB, max 4MiB-1KiB)");
+        .AddOption("chunk-size", "BYTES", "data bytes per message (default 1MiB, max 4MiB-1KiB)")
+        .AddSwitch("no-prehash", "do not read a file once before sending it to compute its MD5");
   };
   command.run = RunUpload;
   return command;

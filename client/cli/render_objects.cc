@@ -72,6 +72,7 @@ std::string FormatObjectInfo(const v1::ObjectInfo& info) {
       "\n",                                                   //
       "etag:          ", OrDash(info.etag()), "\n",           //
       "md5:           ", OrDash(info.md5_hex()), "\n",        //
+      "sha256:        ", OrDash(info.sha256_hex()), "\n",     //
       "storage class: ", OrDash(info.storage_class()), "\n",  //
       "content type:  ", OrDash(info.content_type()), "\n");
   if (info.metadata().empty()) {

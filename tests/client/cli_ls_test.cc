@@ -87,12 +87,12 @@ TEST_F(CliLsTest, JsonLinesOneRecordPerEntry) {
   EXPECT_EQ(out(),
             "{\"key\":\"a.txt\",\"size\":\"5\",\"etag\":\"etag-5\",\"md5Hex\":\"\","
             "\"storageClass\":\"STANDARD\",\"contentType\":\"\",\"metadata\":{},"
-            "\"modifyTime\":\"2023-11-14T22:13:20Z\"}\n"
+            "\"sha256Hex\":\"\",\"modifyTime\":\"2023-11-14T22:13:20Z\"}\n"
             "{\"prefix\":\"docs/\"}\n"
             "{\"prefix\":\"photos/\"}\n"
             "{\"key\":\"z\",\"size\":\"0\",\"etag\":\"etag-0\",\"md5Hex\":\"\","
             "\"storageClass\":\"STANDARD\",\"contentType\":\"\",\"metadata\":{},"
-            "\"modifyTime\":\"2023-11-14T22:13:20Z\"}\n");
+            "\"sha256Hex\":\"\",\"modifyTime\":\"2023-11-14T22:13:20Z\"}\n");
   EXPECT_EQ(objects().list_requests().size(), 2u);
 }
 

@@ -24,6 +24,7 @@ TEST_F(CliStatTest, PrintsEveryField) {
             "modified:      2023-11-14T22:13:20Z\n"
             "etag:          etag-5\n"
             "md5:           5d41402abc4b2a76b9719d911017c592\n"
+            "sha256:        -\n"
             "storage class: STANDARD\n"
             "content type:  text/plain\n"
             "metadata:\n"
@@ -41,6 +42,7 @@ TEST_F(CliStatTest, Json) {
     "modifyTime": "2023-11-14T22:13:20Z",
     "etag": "etag-5",
     "md5Hex": "5d41402abc4b2a76b9719d911017c592",
+    "sha256Hex": "",
     "storageClass": "STANDARD",
     "contentType": "text/plain",
     "metadata": {"build": "42", "owner": "me"}

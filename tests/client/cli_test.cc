@@ -4,6 +4,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <cstdio>
 #include <map>
@@ -308,6 +309,47 @@ TEST_F(CliUploadTest, FromAFileTheSizeIsKnown) {
                                 "  storage: stg_0000000000000001\n"
                                 "  md5:     5d41402abc4b2a76b9719d911017c592\n"));
   EXPECT_EQ(err(), "") << "no progress bar when stderr is not a terminal";
+}
+
+TEST_F(CliUploadTest, AFileOfFiveMiBOrMoreIsHashedFirstSoItsMd5TravelsInTheHeader) {
+  std::string big(5 << 20, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 131) >> 7);
+  {
+    FILE* f = std::fopen(path_.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fwrite(big.data(), 1, big.size(), f), big.size());
+    std::fclose(f);
+  }
+  unsigned char md5[EVP_MAX_MD_SIZE];
+  unsigned int md5_size = 0;
+  EVP_Digest(big.data(), big.size(), md5, &md5_size, EVP_md5(), nullptr);
+  const std::string expected(reinterpret_cast<const char*>(md5), md5_size);
+
+  EXPECT_EQ(Run({"upload", "disk", "bucket", "k", path_}), kExitOk) << err();
+  EXPECT_EQ(service().last_upload().header.content_md5(), expected);
+  EXPECT_TRUE(service().last_upload().data == big);
+
+  EXPECT_EQ(Run({"upload", "disk", "bucket", "k", path_, "--no-prehash"}), kExitOk) << err();
+  EXPECT_EQ(service().last_upload().header.content_md5(), "");
+
+  // An MD5 the caller gives is sent as given (the service then checks it).
+  EXPECT_EQ(Run({"upload", "disk", "bucket", "k", path_, "--content-md5",
+                 "00112233445566778899aabbccddeeff"}),
+            kExitOk)
+      << err();
+  EXPECT_EQ(absl::BytesToHexString(service().last_upload().header.content_md5()),
+            "00112233445566778899aabbccddeeff");
+
+  // Standard input is never read twice.
+  stdin_ = big;
+  EXPECT_EQ(Run({"upload", "disk", "bucket", "k"}), kExitOk) << err();
+  EXPECT_EQ(service().last_upload().header.content_md5(), "");
+}
+
+TEST_F(CliUploadTest, ASmallFileIsNotHashedFirst) {
+  EXPECT_EQ(Run({"upload", "disk", "bucket", "k", path_}), kExitOk) << err();
+  EXPECT_EQ(service().last_upload().header.content_md5(), "")
+      << "a file under 5 MiB goes in one PUT, which carries the MD5 anyway";
 }
 
 TEST_F(CliUploadTest, FromStdinTheSizeIsUnknownUnlessGiven) {

@@ -42,6 +42,7 @@ TEST(FormatObjectInfoTest, DashesForWhatIsUnknown) {
             "modified:      -\n"
             "etag:          -\n"
             "md5:           -\n"
+            "sha256:        -\n"
             "storage class: -\n"
             "content type:  -\n"
             "metadata:      (none)\n");
