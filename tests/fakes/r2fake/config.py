@@ -27,6 +27,8 @@ DEFAULT_SETTINGS = {
     "max_parts": 10000,
     # Single PUT limit: 5 GiB - 5 MiB.
     "max_put_size": 5 * GiB - 5 * MiB,
+    # CopyObject source limit (S3's 5 GiB; larger objects need UploadPartCopy).
+    "max_copy_size": 5 * GiB,
     # "one write per second to the same key" (429 SlowDown); off by default.
     "enforce_write_rate": False,
     "write_rate_interval_ms": 1000,
@@ -54,14 +56,14 @@ DEFAULT_SETTINGS = {
 }
 
 SETTING_TYPES = {
-    "min_part_size": int, "max_part_size": int, "max_parts": int, "max_put_size": int,
+    "min_part_size": int, "max_part_size": int, "max_parts": int, "max_put_size": int, "max_copy_size": int,
     "enforce_write_rate": bool, "write_rate_interval_ms": int, "require_content_md5": bool,
     "max_skew_seconds": int, "clock_offset_seconds": float, "checksum_headers": str,
     "require_signed_amz_headers": bool, "max_metadata_size": int, "max_key_length": int,
     "jurisdiction": str, "drain_limit": int, "r2_default_lifecycle": bool,
 }
 
-SIZE_SETTINGS = {"min_part_size", "max_part_size", "max_put_size", "max_metadata_size", "drain_limit"}
+SIZE_SETTINGS = {"min_part_size", "max_part_size", "max_put_size", "max_copy_size", "max_metadata_size", "drain_limit"}
 
 JURISDICTIONS = ("default", "eu", "fedramp")
 

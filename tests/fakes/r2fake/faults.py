@@ -24,6 +24,10 @@ Actions:
                  match (every key when neither is set) are not deleted and come
                  back as <Error> entries with ``code`` (default AccessDenied)
                  and ``message``; the other keys are deleted normally.
+  error_in_200   answer 200 OK with an <Error> document (status/code/message as for
+                 ``status``, the status only choosing the default code) without doing
+                 the operation: what S3 may send for CopyObject, UploadPartCopy and
+                 CompleteMultipartUpload, whose status line goes out before the work ends.
 Any action may also carry ``delay_ms`` (applied first).
 """
 
@@ -33,12 +37,13 @@ import threading
 
 from errors import DEFAULT_CODE_FOR_STATUS
 
-ACTIONS = ("status", "reset", "delay", "truncate", "drop_response", "key_error")
+ACTIONS = ("status", "reset", "delay", "truncate", "drop_response", "key_error", "error_in_200")
 OPERATIONS = (
     "*", "ListBuckets", "CreateBucket", "DeleteBucket", "HeadBucket", "GetBucketLocation",
     "ListObjects", "ListObjectsV2", "ListMultipartUploads", "PutObject", "GetObject",
     "HeadObject", "DeleteObject", "CreateMultipartUpload", "UploadPart",
     "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts", "DeleteObjects",
+    "CopyObject", "UploadPartCopy",
     "GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration",
     "DeleteBucketLifecycleConfiguration",
 )
@@ -74,7 +79,7 @@ class Rule:
         self.action = spec.get("action", "status")
         if self.action not in ACTIONS:
             raise FaultError(f"unknown action {self.action!r}; one of {ACTIONS}")
-        self.status = _opt_int(spec, "status", 500 if self.action == "status" else None)
+        self.status = _opt_int(spec, "status", 500 if self.action in ("status", "error_in_200") else None)
         if self.action == "key_error":
             if self.operation != "DeleteObjects":
                 raise FaultError("action 'key_error' needs operation 'DeleteObjects'")

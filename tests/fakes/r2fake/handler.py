@@ -307,13 +307,15 @@ class R2Handler(BaseHTTPRequestHandler):
             if state is None or state.jurisdiction != req.jurisdiction:
                 raise S3Error(404, "NoSuchBucket", BucketName=req.bucket)
 
-        self._apply_fault(req)
+        if self._apply_fault(req):
+            return
         operations.run(self, req)
 
     def _apply_fault(self, req):
+        """Applies the fault rule that fires, if any; True when it answered the request."""
         rule = self.app.faults.match(req)
         if rule is None:
-            return
+            return False
         req.fault = rule.id
         if rule.delay_ms:
             time.sleep(rule.delay_ms / 1000.0)
@@ -332,6 +334,14 @@ class R2Handler(BaseHTTPRequestHandler):
             req.drop_response = True
         if rule.action == "key_error":
             req.key_error_rule = rule
+        if rule.action == "error_in_200":
+            self.discard_body(req)
+            err = S3Error(rule.status, rule.code, rule.message)
+            req.error_code = err.code
+            self.respond(req, 200, body=err.to_xml(resource=req.raw_path),
+                         content_type="application/xml")
+            return True
+        return False
 
     def _record(self, req):
         auth = req.auth

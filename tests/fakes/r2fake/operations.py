@@ -451,8 +451,10 @@ OPERATIONS = {
     "ListParts": list_parts,
 }
 
-# DeleteObjects and the bucket lifecycle operations live in bucket_ops.py, which uses the
-# helpers above; imported last for that reason.
+# DeleteObjects and the bucket lifecycle operations live in bucket_ops.py, CopyObject and
+# UploadPartCopy in copy_ops.py; both use the helpers above, so they are imported last.
 import bucket_ops  # noqa: E402
+import copy_ops  # noqa: E402
 
 OPERATIONS.update(bucket_ops.OPERATIONS)
+OPERATIONS.update(copy_ops.OPERATIONS)

@@ -5,7 +5,8 @@ import itertools
 import threading
 
 REDACTED = "<redacted>"
-SECRET_HEADERS = ("authorization", "x-amz-server-side-encryption-customer-key")
+SECRET_HEADERS = ("authorization", "x-amz-server-side-encryption-customer-key",
+                  "x-amz-copy-source-server-side-encryption-customer-key")
 
 
 class RequestLog:

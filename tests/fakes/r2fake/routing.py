@@ -10,7 +10,8 @@ from errors import S3Error
 WRITE_OPERATIONS = {
     "PutObject", "UploadPart", "CreateMultipartUpload", "CompleteMultipartUpload",
     "AbortMultipartUpload", "DeleteObject", "DeleteObjects", "CreateBucket", "DeleteBucket",
-    "PutBucketLifecycleConfiguration", "DeleteBucketLifecycleConfiguration",
+    "PutBucketLifecycleConfiguration", "DeleteBucketLifecycleConfiguration", "CopyObject",
+    "UploadPartCopy",
 }
 # Bucket configuration needs an Admin token on R2 (Admin Read for GET, Admin Read & Write to
 # change it); Object tokens are limited to objects.
@@ -91,14 +92,12 @@ def _route_object(req, m, q):
     copy = req.headers.get("x-amz-copy-source") is not None
     if m == "PUT":
         if "uploadId" in q or "partNumber" in q:
-            req.operation = "UploadPart"
-            if copy:
-                _unsupported(req, "UploadPartCopy", "UploadPartCopy")
-            elif "uploadId" not in q or "partNumber" not in q:
+            req.operation = "UploadPartCopy" if copy else "UploadPart"
+            if "uploadId" not in q or "partNumber" not in q:
                 req.route_error = S3Error(400, "InvalidRequest",
-                                          "UploadPart needs both partNumber and uploadId")
+                                          f"{req.operation} needs both partNumber and uploadId")
         elif copy:
-            _unsupported(req, "CopyObject", "CopyObject")
+            req.operation = "CopyObject"
         else:
             req.operation = "PutObject"
     elif m == "GET":

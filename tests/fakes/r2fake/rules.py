@@ -8,7 +8,9 @@ import base64
 import binascii
 import hashlib
 import threading
+import re
 import time
+from urllib.parse import unquote
 
 from errors import S3Error
 
@@ -18,9 +20,9 @@ SSE_HEADERS = ("x-amz-server-side-encryption",
                "x-amz-server-side-encryption-aws-kms-key-id",
                "x-amz-server-side-encryption-context",
                "x-amz-server-side-encryption-bucket-key-enabled")
-SSEC_ALGORITHM = "x-amz-server-side-encryption-customer-algorithm"
-SSEC_KEY = "x-amz-server-side-encryption-customer-key"
-SSEC_KEY_MD5 = "x-amz-server-side-encryption-customer-key-md5"
+SSEC_PREFIX = "x-amz-"
+# The SSE-C key of a copy's source (CopyObject, UploadPartCopy) has the same three headers.
+COPY_SOURCE_SSEC_PREFIX = "x-amz-copy-source-"
 ACL_HEADERS = ("x-amz-acl", "x-amz-grant-full-control", "x-amz-grant-read",
                "x-amz-grant-read-acp", "x-amz-grant-write", "x-amz-grant-write-acp")
 CHECKSUM_PREFIX = "x-amz-checksum-"
@@ -94,43 +96,47 @@ def check_content_sha256(expected_hex, actual_hex):
                       S3ComputedContentSHA256=actual_hex)
 
 
-def sse_c(headers):
-    """Validate SSE-C headers; return the key's MD5 (base64) or None."""
-    alg = headers.get(SSEC_ALGORITHM)
-    key = headers.get(SSEC_KEY)
-    key_md5 = headers.get(SSEC_KEY_MD5)
+def sse_c(headers, prefix=SSEC_PREFIX):
+    """Validate SSE-C headers (those of a copy's source with COPY_SOURCE_SSEC_PREFIX); return
+    the key's MD5 (base64) or None."""
+    alg_header = prefix + "server-side-encryption-customer-algorithm"
+    key_header = prefix + "server-side-encryption-customer-key"
+    md5_header = prefix + "server-side-encryption-customer-key-md5"
+    alg = headers.get(alg_header)
+    key = headers.get(key_header)
+    key_md5 = headers.get(md5_header)
     if alg is None and key is None and key_md5 is None:
         return None
     if alg is None:
         raise S3Error(400, "InvalidArgument",
                       "Requests specifying Server Side Encryption with Customer provided keys "
                       "must provide a valid encryption algorithm.",
-                      ArgumentName=SSEC_ALGORITHM)
+                      ArgumentName=alg_header)
     if alg.strip() != "AES256":
         raise S3Error(400, "InvalidEncryptionAlgorithmError",
                       "The Encryption request you specified is not valid. Supported value: AES256.",
-                      ArgumentName=SSEC_ALGORITHM, ArgumentValue=alg)
+                      ArgumentName=alg_header, ArgumentValue=alg)
     if key is None:
         raise S3Error(400, "InvalidArgument",
                       "Requests specifying Server Side Encryption with Customer provided keys "
-                      "must provide an appropriate secret key.", ArgumentName=SSEC_KEY)
+                      "must provide an appropriate secret key.", ArgumentName=key_header)
     try:
         raw = base64.b64decode(key.strip(), validate=True)
     except (binascii.Error, ValueError):
         raw = b""
     if len(raw) != 32:
         raise S3Error(400, "InvalidArgument", "The secret key was invalid for the specified algorithm.",
-                      ArgumentName=SSEC_KEY)
+                      ArgumentName=key_header)
     actual_md5 = base64.b64encode(hashlib.md5(raw).digest()).decode()
     if key_md5 is None:
         raise S3Error(400, "InvalidArgument",
                       "Requests specifying Server Side Encryption with Customer provided keys "
                       "must provide the client calculated MD5 of the secret key.",
-                      ArgumentName=SSEC_KEY_MD5)
+                      ArgumentName=md5_header)
     if key_md5.strip() != actual_md5:
         raise S3Error(400, "InvalidArgument",
                       "The calculated MD5 hash of the key did not match the hash that was provided.",
-                      ArgumentName=SSEC_KEY_MD5)
+                      ArgumentName=md5_header)
     return actual_md5
 
 
@@ -312,3 +318,79 @@ def check_preconditions(headers, etag_hex, exists):
             return 304
     return None
 
+
+
+# -- server-side copies (CopyObject, UploadPartCopy) --------------------------------
+
+COPY_SOURCE = "x-amz-copy-source"
+METADATA_DIRECTIVES = ("COPY", "REPLACE")
+
+
+def copy_source(headers):
+    """x-amz-copy-source ('/bucket/key' or 'bucket/key', URL-encoded) -> (bucket, key)."""
+    value = unquote(headers.get(COPY_SOURCE, "").strip())
+    if "?versionId=" in value:
+        raise S3Error(501, "NotImplemented", "Copying a version (versionId) is not implemented by r2fake")
+    bucket, _, key = value.lstrip("/").partition("/")
+    if not bucket or not key:
+        raise S3Error(400, "InvalidArgument",
+                      "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
+                      ArgumentName=COPY_SOURCE, ArgumentValue=headers.get(COPY_SOURCE))
+    return bucket, key
+
+
+def metadata_directive(headers):
+    value = headers.get("x-amz-metadata-directive", "COPY").strip()
+    if value not in METADATA_DIRECTIVES:
+        raise S3Error(400, "InvalidArgument", "Unknown metadata directive.",
+                      ArgumentName="x-amz-metadata-directive", ArgumentValue=value)
+    return value
+
+
+def check_copy_preconditions(headers, etag_hex):
+    """x-amz-copy-source-if-match / -if-none-match against the source's ETag (412 otherwise)."""
+    if_match = headers.get("x-amz-copy-source-if-match")
+    if if_match is not None:
+        tags = [normalize_etag(t) for t in if_match.split(",")]
+        if "*" not in tags and etag_hex not in tags:
+            raise S3Error(412, "PreconditionFailed", Condition="x-amz-copy-source-If-Match")
+    if_none = headers.get("x-amz-copy-source-if-none-match")
+    if if_none is not None:
+        tags = [normalize_etag(t) for t in if_none.split(",")]
+        if "*" in tags or etag_hex in tags:
+            raise S3Error(412, "PreconditionFailed", Condition="x-amz-copy-source-If-None-Match")
+
+
+def copy_source_range(headers, size):
+    """x-amz-copy-source-range 'bytes=first-last' -> (start, length); the whole source without
+    the header. S3 wants both ends, within the source."""
+    value = headers.get("x-amz-copy-source-range")
+    if value is None:
+        return 0, size
+    m = re.fullmatch(r"bytes=(\d+)-(\d+)", value.strip())
+    if not m:
+        raise S3Error(400, "InvalidArgument",
+                      "The x-amz-copy-source-range value must be of the form bytes=first-last where "
+                      "first and last are the zero-based offsets of the first and last bytes to copy",
+                      ArgumentName="x-amz-copy-source-range", ArgumentValue=value)
+    first, last = int(m.group(1)), int(m.group(2))
+    if first > last or last >= size:
+        raise S3Error(400, "InvalidRange", "The requested range is not satisfiable",
+                      RangeRequested=value, ActualObjectSize=size)
+    return first, last - first + 1
+
+
+def check_copy_size(size, settings):
+    if size > settings["max_copy_size"]:
+        raise S3Error(400, "InvalidRequest",
+                      "The specified copy source is larger than the maximum allowable size for a "
+                      f"copy source: {settings['max_copy_size']}")
+
+
+def check_not_a_plain_self_copy(same_object, directive, storage_class_changed, encryption_changed):
+    """S3 refuses to copy an object onto itself without changing anything."""
+    if same_object and directive != "REPLACE" and not storage_class_changed and not encryption_changed:
+        raise S3Error(400, "InvalidRequest",
+                      "This copy request is illegal because it is trying to copy an object to itself "
+                      "without changing the object's metadata, storage class, website redirect "
+                      "location or encryption attributes.")

@@ -100,6 +100,11 @@ def complete_multipart(location_url, bucket, key, etag):
                  _el("ETag", f'"{etag}"')])
 
 
+def copy_result(root, etag, last_modified):
+    """<CopyObjectResult> (CopyObject) or <CopyPartResult> (UploadPartCopy)."""
+    return _doc(root, [_el("ETag", f'"{etag}"'), _el("LastModified", iso8601(last_modified))])
+
+
 def list_multipart_uploads(bucket, prefix, key_marker, upload_id_marker, max_uploads,
                            uploads, truncated, encoding_type):
     enc = encoder(encoding_type)

@@ -272,6 +272,21 @@ class Store:
                 f.write(bytes([b[0] ^ 0xFF]))
             return offset
 
+    def copy_range(self, bucket, key, check):
+        """(info, Blob) of a range of bucket/key, md5 computed.
+
+        check(info) runs under the lock on the object as it is (None when missing), may raise,
+        and returns the (start, length) to copy; the file is opened under the lock so a
+        concurrent overwrite cannot unlink it first.
+        """
+        with self._lock:
+            info = self._bucket_or_404(bucket).objects.get(key)
+            start, length = check(info)
+            f = open(info.path, "rb")
+        with f:
+            f.seek(start)
+            return info, self.receive(_read_chunks(f, length), want_sha256=False)
+
     # -- multipart -------------------------------------------------------------
     def create_upload(self, bucket, key, headers, metadata, storage_class, ssec_key_md5):
         with self._lock:
@@ -395,6 +410,15 @@ def _copy(src, dst):
             return total
         _write_all(dst, buf)
         total += len(buf)
+
+
+def _read_chunks(f, length):
+    while length > 0:
+        buf = f.read(min(CHUNK, length))
+        if not buf:
+            raise OSError("object file shorter than recorded")
+        length -= len(buf)
+        yield buf
 
 
 def _write_all(raw, data):

@@ -597,6 +597,152 @@ class MultipartTests(R2FakeTestCase):
         self.assertLess(time.time() - start, 30)
 
 
+class CopyTests(R2FakeTestCase):
+    """CopyObject and UploadPartCopy."""
+
+    def put(self, key, data, **kwargs):
+        return self.s3.put_object(Bucket="bucket-a", Key=key, Body=data, **kwargs)["ETag"]
+
+    def test_self_copy_with_replace_rewrites_metadata_only(self):
+        upload_id, parts, datas = self.multipart("self", [MiB, MiB, MiB])
+        etag = self.s3.complete_multipart_upload(Bucket="bucket-a", Key="self", UploadId=upload_id,
+                                                 MultipartUpload={"Parts": parts})["ETag"]
+        data = b"".join(datas)
+        r = self.s3.copy_object(Bucket="bucket-a", Key="self", CopySource={"Bucket": "bucket-a", "Key": "self"},
+                                MetadataDirective="REPLACE", Metadata={"md5chksum": "abc", "k": "v"},
+                                ContentType="application/x-tar", StorageClass="STANDARD_IA",
+                                CopySourceIfMatch=etag)
+        new_etag = r["CopyObjectResult"]["ETag"]
+        self.assertEqual(new_etag, f'"{hashlib.md5(data).hexdigest()}"')
+        got = self.s3.get_object(Bucket="bucket-a", Key="self")
+        self.assertEqual(got["Body"].read(), data)
+        self.assertEqual(got["ETag"], new_etag)
+        self.assertEqual(got["Metadata"], {"md5chksum": "abc", "k": "v"})
+        self.assertEqual(got["ContentType"], "application/x-tar")
+        self.assertEqual(got["StorageClass"], "STANDARD_IA")
+        objects = control("GET", "objects?bucket=bucket-a")
+        self.assertFalse(objects[0]["multipart"])
+        self.assertEqual([e["operation"] for e in control("GET", "requests?operation=CopyObject")],
+                         ["CopyObject"])
+
+    def test_self_copy_without_change_is_refused(self):
+        self.put("same", b"abc", Metadata={"a": "1"})
+        self.assertS3Error(400, "InvalidRequest", self.s3.copy_object, Bucket="bucket-a", Key="same",
+                           CopySource={"Bucket": "bucket-a", "Key": "same"})
+        # The COPY directive to another key keeps the source's metadata.
+        self.s3.copy_object(Bucket="bucket-a", Key="other", CopySource={"Bucket": "bucket-a", "Key": "same"})
+        self.assertEqual(self.s3.head_object(Bucket="bucket-a", Key="other")["Metadata"], {"a": "1"})
+        self.assertS3Error(400, "InvalidArgument", self.s3.copy_object, Bucket="bucket-a", Key="same",
+                           CopySource={"Bucket": "bucket-a", "Key": "same"}, MetadataDirective="MOVE")
+
+    def test_copy_source_if_match(self):
+        etag = self.put("pin", b"one")
+        self.put("pin", b"two")   # another writer
+        self.assertS3Error(412, "PreconditionFailed", self.s3.copy_object, Bucket="bucket-a", Key="pin",
+                           CopySource={"Bucket": "bucket-a", "Key": "pin"}, MetadataDirective="REPLACE",
+                           CopySourceIfMatch=etag)
+        got = self.s3.get_object(Bucket="bucket-a", Key="pin")
+        self.assertEqual(got["Body"].read(), b"two")
+        self.assertEqual(got["Metadata"], {})
+
+    def test_missing_source_and_foreign_bucket(self):
+        self.assertS3Error(404, "NoSuchKey", self.s3.copy_object, Bucket="bucket-a", Key="x",
+                           CopySource={"Bucket": "bucket-a", "Key": "nope"})
+        self.put("src", b"data")
+        scoped = client(SCOPED_KEY)
+        self.s3.put_object(Bucket="bucket-b", Key="b", Body=b"b")
+        self.assertS3Error(403, "AccessDenied", scoped.copy_object, Bucket="bucket-a", Key="x",
+                           CopySource={"Bucket": "bucket-b", "Key": "b"})
+
+    def test_sse_c_copy_needs_the_source_key(self):
+        key = os.urandom(32)
+        self.put("enc", b"secret", SSECustomerAlgorithm="AES256", SSECustomerKey=key)
+        common = dict(Bucket="bucket-a", Key="enc", CopySource={"Bucket": "bucket-a", "Key": "enc"},
+                      MetadataDirective="REPLACE", Metadata={"m": "1"})
+        # Without the copy-source key the source cannot be read.
+        self.assertS3Error(400, "InvalidRequest", self.s3.copy_object, SSECustomerAlgorithm="AES256",
+                           SSECustomerKey=key, **common)
+        self.assertS3Error(400, "InvalidRequest", self.s3.copy_object, SSECustomerAlgorithm="AES256",
+                           SSECustomerKey=key, CopySourceSSECustomerAlgorithm="AES256",
+                           CopySourceSSECustomerKey=os.urandom(32), **common)
+        self.s3.copy_object(SSECustomerAlgorithm="AES256", SSECustomerKey=key,
+                            CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=key, **common)
+        got = self.s3.get_object(Bucket="bucket-a", Key="enc", SSECustomerAlgorithm="AES256",
+                                 SSECustomerKey=key)
+        self.assertEqual((got["Body"].read(), got["Metadata"]), (b"secret", {"m": "1"}))
+        # The copy-source key is never logged.
+        for entry in control("GET", "requests?operation=CopyObject"):
+            self.assertNotIn(base64.b64encode(key).decode(), json.dumps(entry))
+
+    def test_copy_size_limit(self):
+        control("POST", "settings", {"max_copy_size": 10})
+        self.put("big", b"x" * 11)
+        self.assertS3Error(400, "InvalidRequest", self.s3.copy_object, Bucket="bucket-a", Key="big",
+                           CopySource={"Bucket": "bucket-a", "Key": "big"}, MetadataDirective="REPLACE")
+
+    def test_upload_part_copy_ranges_and_equal_parts(self):
+        data = os.urandom(2 * MiB + 100)
+        etag = self.put("whole", data)
+        upload_id = self.s3.create_multipart_upload(Bucket="bucket-a", Key="whole",
+                                                    Metadata={"md5chksum": "x"})["UploadId"]
+        ranges = [(0, MiB - 1), (MiB, 2 * MiB - 1), (2 * MiB, 2 * MiB + 99)]
+        parts = []
+        for n, (a, b) in enumerate(ranges, 1):
+            r = self.s3.upload_part_copy(Bucket="bucket-a", Key="whole", UploadId=upload_id, PartNumber=n,
+                                         CopySource={"Bucket": "bucket-a", "Key": "whole"},
+                                         CopySourceRange=f"bytes={a}-{b}", CopySourceIfMatch=etag)
+            self.assertEqual(r["CopyPartResult"]["ETag"], f'"{hashlib.md5(data[a:b + 1]).hexdigest()}"')
+            parts.append({"PartNumber": n, "ETag": r["CopyPartResult"]["ETag"]})
+        # Ranges outside the source, malformed ones and a changed source are refused.
+        common = dict(Bucket="bucket-a", Key="whole", UploadId=upload_id, PartNumber=4,
+                      CopySource={"Bucket": "bucket-a", "Key": "whole"})
+        self.assertS3Error(400, "InvalidRange", self.s3.upload_part_copy, CopySourceRange=f"bytes=0-{len(data)}",
+                           **common)
+        self.assertS3Error(400, "InvalidArgument", self.s3.upload_part_copy, CopySourceRange="bytes=5-", **common)
+        self.assertS3Error(412, "PreconditionFailed", self.s3.upload_part_copy, CopySourceRange="bytes=0-9",
+                           CopySourceIfMatch='"0123456789abcdef0123456789abcdef"', **common)
+        done = self.s3.complete_multipart_upload(Bucket="bucket-a", Key="whole", UploadId=upload_id,
+                                                 MultipartUpload={"Parts": parts})
+        got = self.s3.get_object(Bucket="bucket-a", Key="whole")
+        self.assertEqual(got["Body"].read(), data)
+        self.assertEqual(got["ETag"], done["ETag"])
+        self.assertEqual(got["Metadata"], {"md5chksum": "x"})
+
+    def test_upload_part_copy_unequal_parts_refused_at_complete(self):
+        data = os.urandom(3 * MiB)
+        self.put("src", data)
+        upload_id = self.s3.create_multipart_upload(Bucket="bucket-a", Key="dst")["UploadId"]
+        parts = []
+        for n, (a, b) in enumerate([(0, MiB), (MiB + 1, 2 * MiB), (2 * MiB + 1, 3 * MiB - 1)], 1):
+            r = self.s3.upload_part_copy(Bucket="bucket-a", Key="dst", UploadId=upload_id, PartNumber=n,
+                                         CopySource={"Bucket": "bucket-a", "Key": "src"},
+                                         CopySourceRange=f"bytes={a}-{b}")
+            parts.append({"PartNumber": n, "ETag": r["CopyPartResult"]["ETag"]})
+        self.assertS3Error(400, "InvalidPart", self.s3.complete_multipart_upload, Bucket="bucket-a", Key="dst",
+                           UploadId=upload_id, MultipartUpload={"Parts": parts},
+                           message="All non-trailing parts must have the same length.")
+
+    def test_copy_is_signed_like_every_request(self):
+        self.put("s", b"data")
+        status, _, body = signed_request("PUT", "/bucket-a/s2", secret="0" * 64,
+                                         headers={"x-amz-copy-source": "/bucket-a/s"})
+        self.assertEqual((status, error_code(body)), (403, "SignatureDoesNotMatch"))
+        # An unsigned x-amz-copy-source is refused too.
+        status, _, body = signed_request("PUT", "/bucket-a/s2", send_headers={"x-amz-copy-source": "/bucket-a/s"})
+        self.assertEqual(status, 403, body)
+
+    def test_faults_on_copies(self):
+        self.put("f", b"data")
+        control("POST", "faults", {"operation": "CopyObject", "action": "error_in_200", "code": "InternalError"})
+        status, _, body = signed_request("PUT", "/bucket-a/f", headers={
+            "x-amz-copy-source": "/bucket-a/f", "x-amz-metadata-directive": "REPLACE"})
+        self.assertEqual((status, error_code(body)), (200, "InternalError"))
+        self.assertEqual(self.s3.head_object(Bucket="bucket-a", Key="f")["Metadata"], {})
+        control("POST", "faults", {"operation": "CopyObject", "status": 403, "code": "AccessDenied"})
+        self.assertS3Error(403, "AccessDenied", self.s3.copy_object, Bucket="bucket-a", Key="f",
+                           CopySource={"Bucket": "bucket-a", "Key": "f"}, MetadataDirective="REPLACE")
+
+
 class FaultTests(R2FakeTestCase):
     def test_status_fault_fires_exactly_n_times(self):
         control("POST", "faults", {"operation": "UploadPart", "times": 2, "action": "status",
