@@ -91,6 +91,34 @@ TEST(S3XmlTest, ParsesInitiateMultipartUpload) {
           .ok());
 }
 
+TEST(S3XmlTest, ParsesCopyResults) {
+  absl::StatusOr<CopyResult> object = ParseCopyResult(R"(<?xml version="1.0" encoding="UTF-8"?>
+<CopyObjectResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <LastModified>2024-05-01T12:00:00.000Z</LastModified>
+  <ETag>"9b2cf535f27731c974343645a3985328"</ETag>
+</CopyObjectResult>)",
+                                                      "CopyObjectResult");
+  ASSERT_TRUE(object.ok()) << object.status();
+  EXPECT_EQ(object->etag, "\"9b2cf535f27731c974343645a3985328\"");
+  EXPECT_TRUE(object->modified.has_value());
+  absl::StatusOr<CopyResult> part =
+      ParseCopyResult("<CopyPartResult><ETag>\"abc\"</ETag></CopyPartResult>", "CopyPartResult");
+  ASSERT_TRUE(part.ok()) << part.status();
+  EXPECT_EQ(part->etag, "\"abc\"");
+  EXPECT_FALSE(part->modified.has_value());
+}
+
+TEST(S3XmlTest, CopyResultErrorsAndMissingEtag) {
+  // The <Error> a copy may send inside a 200 is never taken for a result.
+  absl::StatusOr<CopyResult> error = ParseCopyResult(
+      "<Error><Code>InternalError</Code><Message>try again</Message></Error>", "CopyObjectResult");
+  EXPECT_FALSE(error.ok());
+  EXPECT_NE(error.status().message().find("InternalError"), absl::string_view::npos);
+  EXPECT_FALSE(ParseCopyResult("<CopyPartResult></CopyPartResult>", "CopyPartResult").ok());
+  EXPECT_FALSE(
+      ParseCopyResult("<CopyPartResult><ETag>x</ETag></CopyPartResult>", "CopyObjectResult").ok());
+}
+
 TEST(S3XmlTest, ParsesCompleteMultipartUploadSuccess) {
   absl::StatusOr<CompleteMultipartUploadResult> result = ParseCompleteMultipartUploadResult(
       R"(<?xml version="1.0" encoding="UTF-8"?>

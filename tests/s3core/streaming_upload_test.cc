@@ -18,8 +18,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/temp_dir.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pluton/s3/digest.h"
+#include "pluton/s3/metadata_rewrite.h"
 #include "r2fake_test_base.h"
 #include "test_budget.h"
 
@@ -467,6 +469,264 @@ TEST_F(StreamingUploadTest, MetadataAndStorageClassReachTheObject) {
   EXPECT_EQ(objects[0]["storage_class"], "STANDARD_IA");
   EXPECT_EQ(objects[0]["metadata"]["md5chksum"], "abc");
   EXPECT_EQ(objects[0]["content_type"], "application/octet-stream");
+}
+
+// ---- The whole-object MD5 added after a multipart upload (md5_metadata_key) ----
+
+class Md5AfterUploadTest : public StreamingUploadTest {
+ protected:
+  void SetUp() override {
+    StreamingUploadTest::SetUp();
+    settings_ = Settings(kChunk);
+    settings_.md5_metadata_key = "md5chksum";
+    settings_.same_key_write_interval = absl::ZeroDuration();
+  }
+
+  // Streams `data` (size unknown) with its MD5 given before Finish, like the service does.
+  absl::StatusOr<StreamingUploadResult> UploadWithStreamMd5(const StreamingUploadTarget& target,
+                                                            const std::string& data,
+                                                            CancelCheck cancelled = {}) {
+    StreamingUpload upload(client_.get(), &budget_, settings_, target, std::move(cancelled));
+    for (size_t offset = 0; offset < data.size(); offset += kOddWrite) {
+      const size_t n = std::min(kOddWrite, data.size() - offset);
+      absl::Status s = upload.Write(reinterpret_cast<const uint8_t*>(data.data()) + offset, n);
+      if (!s.ok()) return s;
+    }
+    upload.SetObjectMd5(Md5Raw(data));
+    return upload.Finish();
+  }
+
+  // The 5 GiB CopyObject limit lowered to 8 MiB, copies in 5 MiB parts; the fake refuses
+  // CopyObject above 8 MiB too, as S3 does above 5 GiB: only UploadPartCopy can work.
+  void CopyInPartsAbove8MiB() {
+    fake_->SetSettings({{"max_copy_size", 8 * kMiB}});
+    settings_.rewrite.max_copy_size = 8 * kMiB;
+    settings_.rewrite.copy_part_size = 5 * kMiB;
+  }
+
+  ObjectDetails Head(const std::string& key, const std::optional<SseCustomerKey>& sse = {}) {
+    absl::StatusOr<ObjectDetails> details = client_->HeadObject(kBucket, key, sse, nullptr);
+    EXPECT_TRUE(details.ok()) << details.status();
+    return details.ok() ? *details : ObjectDetails{};
+  }
+
+  StreamingUploadSettings settings_;
+};
+
+TEST_F(Md5AfterUploadTest, UnknownSizeMultipartGetsTheMd5AndKeepsItsDescription) {
+  StreamingUploadTarget target = Target("md5/after");
+  target.options.content_type = "application/x-tar";
+  target.options.storage_class = "STANDARD_IA";
+  target.options.metadata = {{"host", "db1"}, {"note", "caf\xc3\xa9 \xe2\x82\xac"}};
+  const std::string data = PatternBytes(12 * kMiB + 7, 21);
+  absl::StatusOr<StreamingUploadResult> result = UploadWithStreamMd5(target, data);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->md5_metadata_added);
+  EXPECT_TRUE(result->md5_metadata_status.ok()) << result->md5_metadata_status;
+  EXPECT_EQ(result->part_count, 3u);
+  ExpectStored("md5/after", data);
+
+  const ObjectDetails details = Head("md5/after");
+  EXPECT_EQ(details.etag, result->etag) << "the result names the object as finally stored";
+  ASSERT_TRUE(details.md5chksum.has_value());
+  EXPECT_EQ(*details.md5chksum, Md5Raw(data));
+  EXPECT_EQ(details.content_type, "application/x-tar");
+  EXPECT_EQ(details.storage_class, "STANDARD_IA");
+  EXPECT_EQ(details.metadata.at("host"), "db1");
+  EXPECT_EQ(details.metadata.at("note"), "caf\xc3\xa9 \xe2\x82\xac");
+  // The raw stored value is encoded exactly as the upload encoded it.
+  const json create = fake_->Requests("CreateMultipartUpload")[0];
+  const json copies = fake_->Requests("CopyObject");
+  ASSERT_EQ(copies.size(), 1u);
+  EXPECT_EQ(copies[0]["headers"]["x-amz-meta-note"], create["headers"]["x-amz-meta-note"]);
+  EXPECT_EQ(copies[0]["headers"]["x-amz-copy-source"], "/backups/md5/after");
+  EXPECT_EQ(copies[0]["headers"]["x-amz-metadata-directive"], "REPLACE");
+  EXPECT_EQ(copies[0]["headers"]["x-amz-copy-source-if-match"],
+            absl::StrCat("\"", MultipartEtag(data, kChunk), "\""));
+  EXPECT_TRUE(fake_->Requests("UploadPartCopy").empty());
+}
+
+TEST_F(Md5AfterUploadTest, SseCObjectIsCopiedWithBothKeys) {
+  const std::string raw_key(32, '\x42');
+  SseCustomerKey key{absl::Base64Escape(raw_key), absl::Base64Escape(Md5Raw(raw_key))};
+  StreamingUploadTarget target = Target("md5/ssec");
+  target.options.sse_customer_key = key;
+  const std::string data = PatternBytes(11 * kMiB, 22);
+  absl::StatusOr<StreamingUploadResult> result = UploadWithStreamMd5(target, data);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_TRUE(result->md5_metadata_added) << result->md5_metadata_status;
+  const ObjectDetails details = Head("md5/ssec", key);
+  EXPECT_EQ(details.etag, result->etag);
+  ASSERT_TRUE(details.md5chksum.has_value());
+  EXPECT_EQ(*details.md5chksum, Md5Raw(data));
+  const json copy = fake_->Requests("CopyObject")[0]["headers"];
+  EXPECT_EQ(copy["x-amz-server-side-encryption-customer-algorithm"], "AES256");
+  EXPECT_EQ(copy["x-amz-copy-source-server-side-encryption-customer-algorithm"], "AES256");
+  EXPECT_EQ(copy["x-amz-copy-source-server-side-encryption-customer-key-md5"], key.key_md5_base64);
+}
+
+TEST_F(Md5AfterUploadTest, AboveTheCopyLimitTheObjectIsCopiedInEqualParts) {
+  CopyInPartsAbove8MiB();
+  StreamingUploadTarget target = Target("md5/big");
+  target.options.metadata = {{"host", "db1"}};
+  const std::string data = PatternBytes(12 * kMiB + 3, 23);
+  absl::StatusOr<StreamingUploadResult> result = UploadWithStreamMd5(target, data);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_TRUE(result->md5_metadata_added) << result->md5_metadata_status;
+  ExpectStored("md5/big", data);
+  ExpectEqualParts("md5/big", 5 * kMiB, 3);
+  const ObjectDetails details = Head("md5/big");
+  EXPECT_EQ(details.etag, result->etag);
+  EXPECT_EQ(details.etag, MultipartEtag(data, 5 * kMiB));
+  EXPECT_EQ(*details.md5chksum, Md5Raw(data));
+  EXPECT_EQ(details.metadata.at("host"), "db1");
+  const json copies = fake_->Requests("UploadPartCopy");
+  ASSERT_EQ(copies.size(), 3u);
+  EXPECT_EQ(copies[0]["headers"]["x-amz-copy-source-range"], "bytes=0-5242879");
+  EXPECT_EQ(copies[2]["headers"]["x-amz-copy-source-range"],
+            absl::StrCat("bytes=", 10 * kMiB, "-", data.size() - 1));
+  for (const json& copy : copies) {
+    EXPECT_EQ(copy["headers"]["x-amz-copy-source-if-match"],
+              absl::StrCat("\"", MultipartEtag(data, kChunk), "\""));
+  }
+  EXPECT_TRUE(fake_->Requests("CopyObject").empty());
+  EXPECT_TRUE(fake_->Uploads(kBucket).empty());
+}
+
+TEST_F(Md5AfterUploadTest, CopyPartSizeStaysWithinTheLimits) {
+  MetadataRewriteSettings settings;
+  EXPECT_EQ(*CopyPartSize(6ull << 30, settings), 1ull << 30);
+  // 10,000 parts of 1 GiB are not enough for 10 TiB: ceil(size / 10000) rounded up to a MiB.
+  EXPECT_EQ(*CopyPartSize(10ull << 40, settings), 1049ull << 20);
+  settings.copy_part_size = 1;
+  EXPECT_EQ(*CopyPartSize(6ull << 30, settings), 5ull << 20);
+  EXPECT_FALSE(CopyPartSize(60000ull << 30, MetadataRewriteSettings{}).ok());
+}
+
+TEST_F(Md5AfterUploadTest, AFailedCopyKeepsTheObjectAndTheUploadSucceeds) {
+  fake_->AddFault({{"operation", "CopyObject"}, {"status", 500}, {"times", -1}});
+  const std::string data = PatternBytes(11 * kMiB, 24);
+  absl::StatusOr<StreamingUploadResult> result = UploadWithStreamMd5(Target("md5/fail"), data);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->md5_metadata_added);
+  EXPECT_FALSE(result->md5_metadata_status.ok());
+  EXPECT_THAT(std::string(result->md5_metadata_status.message()),
+              ::testing::HasSubstr("gave up after 10 attempts"));
+  EXPECT_EQ(result->etag, MultipartEtag(data, kChunk));
+  ExpectStored("md5/fail", data);
+  const ObjectDetails details = Head("md5/fail");
+  EXPECT_EQ(details.etag, result->etag);
+  EXPECT_FALSE(details.md5chksum.has_value());
+  EXPECT_EQ(fake_->Requests("CopyObject").size(), 10u) << "retried per the retry policy";
+}
+
+TEST_F(Md5AfterUploadTest, AnErrorInsideA200IsAFailure) {
+  fake_->AddFault({{"operation", "CopyObject"},
+                   {"action", "error_in_200"},
+                   {"status", 403},
+                   {"code", "AccessDenied"}});
+  const std::string data = PatternBytes(11 * kMiB, 25);
+  absl::StatusOr<StreamingUploadResult> result = UploadWithStreamMd5(Target("md5/200"), data);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->md5_metadata_added);
+  EXPECT_EQ(S3ErrorOf(result->md5_metadata_status)->code, "AccessDenied");
+  EXPECT_EQ(result->etag, MultipartEtag(data, kChunk));
+  EXPECT_EQ(Head("md5/200").etag, result->etag);
+}
+
+TEST_F(Md5AfterUploadTest, AFailedPartCopyIsAbortedAndTheObjectKept) {
+  CopyInPartsAbove8MiB();
+  fake_->AddFault({{"operation", "UploadPartCopy"},
+                   {"part_number", 2},
+                   {"status", 400},
+                   {"code", "InvalidRequest"}});
+  const std::string data = PatternBytes(12 * kMiB, 26);
+  absl::StatusOr<StreamingUploadResult> result = UploadWithStreamMd5(Target("md5/partfail"), data);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->md5_metadata_added);
+  EXPECT_EQ(result->etag, MultipartEtag(data, kChunk));
+  ExpectStored("md5/partfail", data);
+  EXPECT_TRUE(fake_->Uploads(kBucket).empty()) << "the copy's multipart upload was aborted";
+  EXPECT_EQ(fake_->Requests("AbortMultipartUpload").size(), 1u);
+}
+
+TEST_F(Md5AfterUploadTest, AnotherWritersObjectIsNeverRewritten) {
+  // The copy waits in the fake while another writer replaces the object: the copy is pinned
+  // to the uploaded ETag, so it fails with 412 and the other object stays as written.
+  fake_->AddFault({{"operation", "CopyObject"}, {"action", "delay"}, {"delay_ms", 1500}});
+  const std::string data = PatternBytes(11 * kMiB, 27);
+  std::thread other([this] {
+    fake_->WaitForRequests("CompleteMultipartUpload", 1);
+    absl::SleepFor(absl::Milliseconds(300));
+    const std::string theirs = "another writer's object";
+    ASSERT_TRUE(client_
+                    ->PutObject(kBucket, "md5/race", {Bytes(theirs)}, Md5Base64({Bytes(theirs)}),
+                                ObjectOptions{}, nullptr)
+                    .ok());
+  });
+  absl::StatusOr<StreamingUploadResult> result = UploadWithStreamMd5(Target("md5/race"), data);
+  other.join();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->md5_metadata_added);
+  EXPECT_EQ(S3ErrorOf(result->md5_metadata_status)->code, "PreconditionFailed");
+  ExpectStored("md5/race", "another writer's object");
+  EXPECT_FALSE(Head("md5/race").md5chksum.has_value());
+}
+
+TEST_F(Md5AfterUploadTest, CancelDuringTheCopyStopsAndKeepsTheObject) {
+  fake_->AddFault({{"operation", "CopyObject"}, {"action", "delay"}, {"delay_ms", 3000}});
+  std::atomic<bool> cancel{false};
+  absl::Time cancelled_at = absl::InfiniteFuture();
+  std::thread canceller([this, &cancel, &cancelled_at] {
+    fake_->WaitForRequests("CompleteMultipartUpload", 1);
+    absl::SleepFor(absl::Milliseconds(300));
+    cancelled_at = absl::Now();
+    cancel = true;
+  });
+  const std::string data = PatternBytes(11 * kMiB, 28);
+  absl::StatusOr<StreamingUploadResult> result =
+      UploadWithStreamMd5(Target("md5/cancel"), data, [&cancel] { return cancel.load(); });
+  const absl::Time finished = absl::Now();
+  canceller.join();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_LT(finished - cancelled_at, absl::Seconds(1)) << "the copy was not cut short";
+  EXPECT_TRUE(absl::IsCancelled(result->md5_metadata_status)) << result->md5_metadata_status;
+  EXPECT_EQ(result->etag, MultipartEtag(data, kChunk));
+  ExpectStored("md5/cancel", data);
+}
+
+TEST_F(Md5AfterUploadTest, WaitsOutR2sOneWritePerSecondPerKey) {
+  fake_->SetSettings({{"enforce_write_rate", true}});
+  settings_.same_key_write_interval = absl::Seconds(1);
+  const std::string data = PatternBytes(11 * kMiB, 29);
+  absl::StatusOr<StreamingUploadResult> result = UploadWithStreamMd5(Target("md5/rate"), data);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->md5_metadata_added) << result->md5_metadata_status;
+  const json copies = fake_->Requests("CopyObject");
+  ASSERT_EQ(copies.size(), 1u) << "no 429 to retry: the copy waited";
+  EXPECT_EQ(copies[0]["status"], 200);
+}
+
+TEST_F(Md5AfterUploadTest, NoCopyWhenNotNeededOrNotAsked) {
+  const std::string data = PatternBytes(11 * kMiB, 30);
+  // The MD5 was sent up front, in CreateMultipartUpload's metadata.
+  StreamingUploadTarget up_front = Target("md5/upfront");
+  up_front.options.metadata = {{"md5chksum", absl::Base64Escape(Md5Raw(data))}};
+  absl::StatusOr<StreamingUploadResult> result = UploadWithStreamMd5(up_front, data);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->md5_metadata_added);
+  // A single PUT.
+  result = UploadWithStreamMd5(Target("md5/small"), "small");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->md5_metadata_added);
+  // Not asked for.
+  settings_.md5_metadata_key = "";
+  result = UploadWithStreamMd5(Target("md5/off"), data);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->md5_metadata_added);
+  EXPECT_TRUE(result->md5_metadata_status.ok());
+  EXPECT_TRUE(fake_->Requests("CopyObject").empty());
+  EXPECT_TRUE(fake_->Requests("UploadPartCopy").empty());
 }
 
 // Not run by default (about 20 s against the Python fake): CPU this process spends per GiB

@@ -57,27 +57,14 @@ absl::Status AddHeader(absl::string_view what, HeaderList& headers, std::string 
   return absl::OkStatus();
 }
 
-}  // namespace internal
-
-namespace {
-
-using internal::AddHeader;
-using internal::CheckBucketKey;
-using internal::kMaxListPages;
-using internal::Unquote;
-using internal::WithMessage;
-
-absl::Status CancelledError(absl::string_view what) {
-  return TransportError(TransportErrorKind::kCancelled, absl::StrCat(what, ": cancelled"));
+void AddSseCustomerKey(HeaderList& headers, const SseCustomerKey& key, bool copy_source) {
+  const absl::string_view prefix = copy_source ? "x-amz-copy-source-" : "x-amz-";
+  headers.emplace_back(absl::StrCat(prefix, "server-side-encryption-customer-algorithm"), "AES256");
+  headers.emplace_back(absl::StrCat(prefix, "server-side-encryption-customer-key"), key.key_base64);
+  headers.emplace_back(absl::StrCat(prefix, "server-side-encryption-customer-key-MD5"),
+                       key.key_md5_base64);
 }
 
-void AddSseCustomerKey(HeaderList& headers, const SseCustomerKey& key) {
-  headers.emplace_back("x-amz-server-side-encryption-customer-algorithm", "AES256");
-  headers.emplace_back("x-amz-server-side-encryption-customer-key", key.key_base64);
-  headers.emplace_back("x-amz-server-side-encryption-customer-key-MD5", key.key_md5_base64);
-}
-
-// The headers describing a new object (PutObject, CreateMultipartUpload).
 absl::Status AddObjectHeaders(absl::string_view what, const ObjectOptions& options,
                               HeaderList& headers) {
   if (!options.content_type.empty()) {
@@ -111,6 +98,30 @@ absl::Status AddObjectHeaders(absl::string_view what, const ObjectOptions& optio
     AddSseCustomerKey(headers, key);
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckPart(absl::string_view what, const std::string& upload_id, int part_number) {
+  if (upload_id.empty() || part_number < 1 || part_number > 10000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": needs an upload id and a part number in 1..10000"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::AddHeader;
+using internal::AddObjectHeaders;
+using internal::AddSseCustomerKey;
+using internal::CheckBucketKey;
+using internal::kMaxListPages;
+using internal::Unquote;
+using internal::WithMessage;
+
+absl::Status CancelledError(absl::string_view what) {
+  return TransportError(TransportErrorKind::kCancelled, absl::StrCat(what, ": cancelled"));
 }
 
 // The multipart ETag S3 and R2 give for `parts` ("<md5 of the binary part MD5s>-N"), or ""
@@ -332,10 +343,7 @@ absl::StatusOr<std::string> S3Client::UploadPart(
   Call call;
   call.what = absl::StrCat("UploadPart ", part_number, " of ", bucket, "/", key);
   S3_RETURN_IF_ERROR(CheckBucketKey(call.what, bucket, &key));
-  if (upload_id.empty() || part_number < 1 || part_number > 10000) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(call.what, ": needs an upload id and a part number in 1..10000"));
-  }
+  S3_RETURN_IF_ERROR(internal::CheckPart(call.what, upload_id, part_number));
   if (content_md5_base64.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(call.what, ": Content-MD5 is required"));
   }

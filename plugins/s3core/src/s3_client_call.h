@@ -49,9 +49,23 @@ absl::Status WithMessage(const absl::Status& status, absl::string_view message);
 absl::Status CheckBucketKey(absl::string_view what, const std::string& bucket,
                             const std::string* key);
 
+// INVALID_ARGUMENT naming `what` unless `upload_id` is non-empty and `part_number` in 1..10000.
+absl::Status CheckPart(absl::string_view what, const std::string& upload_id, int part_number);
+
 // Appends a header after checking its name and value (no CR/LF); INVALID_ARGUMENT otherwise.
 absl::Status AddHeader(absl::string_view what, HeaderList& headers, std::string name,
                        std::string value);
+
+// Appends the three SSE-C headers (x-amz-server-side-encryption-customer-algorithm AES256,
+// -key, -key-MD5) for `key`; with `copy_source`, the x-amz-copy-source-server-side-
+// encryption-customer-* ones that unlock a copy's source.
+void AddSseCustomerKey(HeaderList& headers, const SseCustomerKey& key, bool copy_source = false);
+
+// Appends the headers describing a new object (PutObject, CreateMultipartUpload, CopyObject
+// with REPLACE): Content-Type, x-amz-meta-* (RFC 2047-encoded when not ASCII), storage class,
+// SSE and SSE-C. INVALID_ARGUMENT naming `what` for a value with CR/LF or NUL.
+absl::Status AddObjectHeaders(absl::string_view what, const ObjectOptions& options,
+                              HeaderList& headers);
 
 }  // namespace internal
 }  // namespace pluton::s3

@@ -183,6 +183,17 @@ absl::StatusOr<CompleteMultipartUploadResult> ParseCompleteMultipartUploadResult
   return result;
 }
 
+absl::StatusOr<CopyResult> ParseCopyResult(absl::string_view xml, absl::string_view root_name) {
+  tinyxml2::XMLDocument doc;
+  absl::StatusOr<const XMLElement*> root = ParseRoot(xml, root_name, doc);
+  if (!root.ok()) return root.status();
+  CopyResult result;
+  result.etag = ChildText(*root, "ETag");
+  if (result.etag.empty()) return Malformed(root_name, "no ETag");
+  result.modified = ParseS3Time(ChildText(*root, "LastModified"));
+  return result;
+}
+
 absl::StatusOr<ListBucketsResult> ParseListBucketsResult(absl::string_view xml) {
   constexpr absl::string_view kDoc = "ListAllMyBucketsResult";
   tinyxml2::XMLDocument doc;

@@ -14,6 +14,8 @@
 #include "absl/time/clock.h"
 #include "part_buffer.h"
 #include "pluton/s3/digest.h"
+#include "pluton/s3/metadata_rewrite.h"
+#include "retry.h"
 #include "status_macros.h"
 #include "upload_plan.h"
 
@@ -84,6 +86,9 @@ class StreamingUpload::Impl {
 
   absl::StatusOr<StreamingUploadResult> PutSingle();
   absl::StatusOr<StreamingUploadResult> CompleteMultipart();
+  // After CompleteMultipart: adds the MD5 metadata when asked for (see the header); updates
+  // `result` (never fails the upload).
+  void AddMd5Metadata(StreamingUploadResult& result);
 
   S3Client* const client_;
   BufferBudget* const budget_;
@@ -105,6 +110,7 @@ class StreamingUpload::Impl {
   std::vector<std::unique_ptr<PartBuffer>> kept_;  // full, below the cutoff, not yet multipart
   bool multipart_ = false;
   std::string upload_id_;  // set before any sender starts, then read-only
+  absl::Time completed_;   // when CompleteMultipartUpload answered
   std::vector<std::thread> senders_;
 
   // Shared with the senders.
@@ -412,6 +418,7 @@ absl::StatusOr<StreamingUploadResult> StreamingUpload::Impl::Finish() {
   state_ = State::kFinished;
   JoinSenders();
   DropWriterBuffers();
+  if (result->part_count > 0) AddMd5Metadata(*result);
   return result;
 }
 
@@ -454,12 +461,41 @@ absl::StatusOr<StreamingUploadResult> StreamingUpload::Impl::CompleteMultipart()
   S3_ASSIGN_OR_RETURN(std::string etag,
                       client_->CompleteMultipartUpload(target_.bucket, target_.key, upload_id_,
                                                        parts, stop_check_));
+  completed_ = absl::Now();
   StreamingUploadResult result;
   result.bytes = total_;
   result.etag = std::move(etag);
   result.part_count = parts_filled_;
   result.part_size = plan_.part_size;
   return result;
+}
+
+void StreamingUpload::Impl::AddMd5Metadata(StreamingUploadResult& result) {
+  const std::string& name = settings_.md5_metadata_key;
+  if (name.empty() || object_md5_base64_.empty() || target_.options.metadata.count(name) > 0) {
+    return;
+  }
+  MetadataRewriteTarget rewrite;
+  rewrite.bucket = target_.bucket;
+  rewrite.key = target_.key;
+  rewrite.size = result.bytes;
+  rewrite.etag = result.etag;
+  rewrite.options = target_.options;
+  rewrite.options.metadata[name] = object_md5_base64_;
+  MetadataRewriteSettings rewrite_settings = settings_.rewrite;
+  rewrite_settings.abort_timeout = settings_.abort_timeout;
+  const CancelCheck cancelled = [this] { return Cancelled(); };
+  absl::StatusOr<MetadataRewriteResult> done = UploadCancelled();
+  if (internal::SleepUnlessCancelled(settings_.same_key_write_interval - (absl::Now() - completed_),
+                                     cancelled)) {
+    done = RewriteObjectMetadata(*client_, rewrite, rewrite_settings, cancelled);
+  }
+  if (!done.ok()) {
+    result.md5_metadata_status = Cancelled() ? UploadCancelled() : done.status();
+    return;
+  }
+  result.etag = std::move(done->etag);
+  result.md5_metadata_added = true;
 }
 
 absl::Status StreamingUpload::Impl::Abort() {

@@ -96,6 +96,17 @@ struct ObjectOptions {
   std::optional<SseCustomerKey> sse_customer_key;
 };
 
+// The source of a server-side copy (CopyObject, UploadPartCopy).
+struct CopySource {
+  std::string bucket;
+  std::string key;
+  // Sent as x-amz-copy-source-if-match when non-empty (without quotes): the copy happens only
+  // while the source still has this ETag, else 412 PreconditionFailed.
+  std::string if_match;
+  // The key the source was written with (x-amz-copy-source-server-side-encryption-customer-*).
+  std::optional<SseCustomerKey> sse_customer_key;
+};
+
 struct PutObjectResult {
   std::string etag;  // without quotes
 };
@@ -199,6 +210,29 @@ class S3Client {
   absl::StatusOr<std::vector<MultipartUploadSummary>> ListMultipartUploads(
       const std::string& bucket, const std::string& prefix, const CancelCheck& cancelled);
 
+  // ---- Server-side copies (s3_client_copy.cc) ----
+
+  // PUT /<bucket>/<key> with x-amz-copy-source: /<source bucket>/<source key> (URI-encoded),
+  // x-amz-metadata-directive: REPLACE and `options` describing the new object (its content
+  // type, metadata, class, encryption: nothing of the source's is kept but the bytes), plus
+  // the source's conditions and SSE-C key. Copying an object onto itself this way rewrites its
+  // metadata without moving data through the client. Sources above 5 GiB are refused by S3
+  // (use UploadPartCopy). Returns the new object's ETag (without quotes). An <Error> inside a
+  // 200 response is an error (retried when retryable).
+  absl::StatusOr<std::string> CopyObject(const CopySource& source, const std::string& bucket,
+                                         const std::string& key, const ObjectOptions& options,
+                                         const CancelCheck& cancelled);
+  // PUT /<bucket>/<key>?partNumber=N&uploadId=ID with x-amz-copy-source and
+  // x-amz-copy-source-range: bytes=<first>-<last> (inclusive; REQUIRES first <= last): the
+  // part is that range of the source. `sse_customer_key` is the upload's (as for UploadPart).
+  // Returns the part's ETag (without quotes). An <Error> inside a 200 response is an error.
+  absl::StatusOr<std::string> UploadPartCopy(const CopySource& source, uint64_t first,
+                                             uint64_t last, const std::string& bucket,
+                                             const std::string& key, const std::string& upload_id,
+                                             int part_number,
+                                             const std::optional<SseCustomerKey>& sse_customer_key,
+                                             const CancelCheck& cancelled);
+
   // ---- Listing, deletion and bucket lifecycle (s3_client_bucket.cc) ----
 
   // GET /<bucket>?list-type=2&encoding-type=url[&prefix=][&delimiter=][&max-keys=]
@@ -267,6 +301,10 @@ class S3Client {
 
   // Signs and sends `call` with retries; returns the 2xx response or the final error.
   absl::StatusOr<HttpResponse> Execute(const Call& call, const CancelCheck& cancelled);
+  // Sends the copy `call` as a PUT that fails on an <Error> in a 200, and returns the ETag
+  // (without quotes) of its result document, whose root must be `root_name`.
+  absl::StatusOr<std::string> ExecuteCopy(Call& call, absl::string_view root_name,
+                                          const CancelCheck& cancelled);
   // HEAD /<bucket>/<key>: the object's ETag without quotes.
   absl::StatusOr<std::string> HeadObjectEtag(const std::string& bucket, const std::string& key,
                                              const CancelCheck& cancelled);

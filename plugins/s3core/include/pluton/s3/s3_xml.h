@@ -85,6 +85,16 @@ struct CompleteMultipartUploadResult {
 absl::StatusOr<CompleteMultipartUploadResult> ParseCompleteMultipartUploadResult(
     absl::string_view xml);
 
+// CopyObject (<CopyObjectResult>) and UploadPartCopy (<CopyPartResult>): the new object's or
+// part's ETag and time. Pass the expected root name. Both may answer 200 OK and still fail
+// with an <Error> document: that is an error here (INTERNAL naming its Code, like any other
+// unexpected root; S3Client checks for it first). `etag` is never empty.
+struct CopyResult {
+  std::string etag;  // as sent, quotes included
+  std::optional<absl::Time> modified;
+};
+absl::StatusOr<CopyResult> ParseCopyResult(absl::string_view xml, absl::string_view root_name);
+
 // ListBuckets: <ListAllMyBucketsResult>.
 struct ListBucketsResult {
   struct Bucket {

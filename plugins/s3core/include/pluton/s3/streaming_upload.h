@@ -22,6 +22,16 @@
 //     ceil(size / max_parts) rounded up to a MiB; without one, Write fails clearly before
 //     part max_parts + 1, naming the limit.
 //   - An empty object is one PutObject with an empty body (and the empty body's MD5).
+//   - The whole-object MD5 after a multipart upload: when settings.md5_metadata_key is set,
+//     SetObjectMd5 was called and target.options.metadata has no entry of that key (the MD5
+//     was not known up front), Finish then rewrites the completed object's metadata
+//     server-side to add <key>: base64(MD5), with everything else as uploaded
+//     (RewriteObjectMetadata: a CopyObject onto itself, or a multipart copy above
+//     settings.rewrite.max_copy_size; pinned to the ETag just written). It waits first until
+//     settings.same_key_write_interval has passed since the CompleteMultipartUpload (R2 allows
+//     one write per second to a key). The object is complete and correct before that step,
+//     so a failure or a cancel there does not fail Finish: the result then has the uploaded
+//     ETag and says why in md5_metadata_status.
 // Any failure or cancellation makes Write/Finish return at once (CANCELLED promptly when
 // `cancelled` fires) and returns the buffers to the budget as the senders stop; Abort() or the
 // destructor then aborts the multipart upload (no object, no pending upload remains). The
@@ -43,6 +53,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "pluton/s3/http_transport.h"
+#include "pluton/s3/metadata_rewrite.h"
 #include "pluton/s3/s3_client.h"
 
 namespace pluton::s3 {
@@ -69,6 +80,13 @@ struct StreamingUploadSettings {
   uint64_t max_part_size = 5ull << 30;
   // Limit for AbortMultipartUpload (with its retries) in Abort() and the destructor.
   absl::Duration abort_timeout = absl::Seconds(30);
+  // The metadata key of the whole-object MD5 added after a multipart upload (see the file
+  // comment), e.g. "md5chksum"; "" = never.
+  std::string md5_metadata_key;
+  // How that rewrite copies (its abort_timeout is the one above).
+  MetadataRewriteSettings rewrite;
+  // The shortest time between two writes to the same key (the upload and the rewrite).
+  absl::Duration same_key_write_interval = absl::Seconds(1);
 };
 
 struct StreamingUploadTarget {
@@ -80,9 +98,17 @@ struct StreamingUploadTarget {
 
 struct StreamingUploadResult {
   uint64_t bytes = 0;
+  // The ETag of the object as finally stored: after an MD5 metadata rewrite, the rewritten
+  // object's; else the upload's.
   std::string etag;
-  uint32_t part_count = 0;  // 0: single PutObject
+  uint32_t part_count = 0;  // how the bytes were uploaded; 0: single PutObject
   uint64_t part_size = 0;   // 0: single PutObject
+  // The MD5 metadata rewrite (settings.md5_metadata_key): `md5_metadata_added` when it was
+  // done; md5_metadata_status is OK when it was done or not needed, else why it was not done
+  // (CANCELLED, FAILED_PRECONDITION when another writer replaced the object, or the S3
+  // failure after retries). The object is stored either way.
+  bool md5_metadata_added = false;
+  absl::Status md5_metadata_status;
 };
 
 class StreamingUpload {
@@ -100,7 +126,8 @@ class StreamingUpload {
   // naming the limit and suggesting a larger chunk_size (or an expected size).
   absl::Status Write(const uint8_t* data, size_t size);
   // The MD5 (16 raw bytes) of everything written, when the caller already computed it: a
-  // single PutObject then uses it as its Content-MD5 instead of hashing the body again.
+  // single PutObject then uses it as its Content-MD5 instead of hashing the body again, and a
+  // multipart upload adds it as metadata afterwards (settings.md5_metadata_key).
   // REQUIRES: after the last Write, before Finish; it must be the MD5 of exactly those bytes
   // (S3 rejects a wrong one with BadDigest, so nothing wrong is stored).
   void SetObjectMd5(absl::string_view md5);
