@@ -81,6 +81,7 @@ TEST_F(R2ConfigTest, SchemaHasEveryFieldWithTypeDefaultAndFlags) {
       {"chunk_size", "size", "5MiB", false, false, true},
       {"upload_cutoff", "size", "200MiB", false, false, true},
       {"disable_checksum", "bool", "false", false, false, true},
+      {"md5_after_upload", "bool", "true", false, false, true},
       {"upload_concurrency", "integer", "4", false, false, true},
   };
   EXPECT_EQ(schema.size(), std::size(expected));
@@ -352,6 +353,14 @@ TEST_F(R2ConfigTest, NoMessageEverContainsASecret) {
   for (const auto& [field, description] : error.violations) {
     EXPECT_THAT(description, Not(HasSubstr(secret))) << field;
   }
+}
+
+TEST_F(R2ConfigTest, Md5AfterUploadIsABoolAndAKnownField) {
+  EXPECT_TRUE(Validate(Valid().Set("md5_after_upload", "false")).ok);
+  EXPECT_TRUE(Validate(Valid().Set("md5_after_upload", "true").Set("disable_checksum", "true")).ok)
+      << "accepted together; md5_after_upload then does nothing";
+  EXPECT_THAT(OnlyViolation(Valid().Set("md5_after_upload", "yes"), "md5_after_upload"),
+              HasSubstr("is not a bool; use true or false"));
 }
 
 }  // namespace

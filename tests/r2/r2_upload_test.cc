@@ -40,6 +40,7 @@ struct UploadSpec {
   std::string content_type = "application/x-tar";
   std::vector<std::pair<std::string, std::string>> metadata;
   bool with_md5 = true;
+  bool stream_md5 = false;    // upload_set_stream_md5 before upload_finish, as the service does
   size_t piece = 256 * 1024;  // bytes per upload_write
 };
 
@@ -105,6 +106,10 @@ class R2UploadTest : public ::testing::Test {
           api_,
           api_->upload_write(upload, reinterpret_cast<const uint8_t*>(data.data()) + offset, n));
       if (!outcome.error.ok) break;
+    }
+    if (outcome.error.ok && spec.stream_md5) {
+      outcome.error = Take(
+          api_, api_->upload_set_stream_md5(upload, reinterpret_cast<const uint8_t*>(md5.data())));
     }
     if (outcome.error.ok) {
       pluton_upload_result result{};
@@ -215,6 +220,57 @@ TEST_F(R2UploadTest, WithoutAnMd5UpFrontNoMd5MetadataIsStored) {
   spec.with_md5 = false;
   ASSERT_TRUE(Upload("data", spec).error.ok);
   EXPECT_FALSE(OnlyObject()["metadata"].contains("md5chksum"));
+}
+
+// The main backup case: a stream of unknown size whose MD5 the service learns only at its end.
+UploadSpec StreamOfUnknownSize() {
+  UploadSpec spec;
+  spec.with_md5 = false;
+  spec.stream_md5 = true;
+  spec.metadata = {{"Host-Name", "db1"}};
+  return spec;
+}
+
+TEST_F(R2UploadTest, StreamedMultipartGetsItsMd5AfterUploadAndTheFinalEtag) {
+  const std::string data = PatternBytes(11 * kMiB, 31);
+  const UploadOutcome outcome = Upload(data, StreamOfUnknownSize());
+  ASSERT_TRUE(outcome.error.ok) << outcome.error;
+  const nlohmann::json object = OnlyObject();
+  EXPECT_EQ(object["metadata"]["md5chksum"], absl::Base64Escape(Md5(data)));
+  EXPECT_EQ(object["metadata"]["host-name"], "db1");
+  EXPECT_EQ(object["content_type"], "application/x-tar");
+  EXPECT_EQ(object["etag"], outcome.etag) << "the ETag of the object as finally stored";
+  EXPECT_EQ(fake().Requests("CopyObject").size(), 1u);
+  EXPECT_EQ(outcome.part_count, 3u);
+}
+
+TEST_F(R2UploadTest, Md5AfterUploadOffOrDisableChecksumMakeNoCopy) {
+  const std::string data = PatternBytes(11 * kMiB, 32);
+  config_.Set("md5_after_upload", "false");
+  ASSERT_TRUE(Upload(data, StreamOfUnknownSize()).error.ok);
+  EXPECT_FALSE(OnlyObject()["metadata"].contains("md5chksum"));
+  fake().Reset();
+  config_.Set("md5_after_upload", "true").Set("disable_checksum", "true");
+  ASSERT_TRUE(Upload(data, StreamOfUnknownSize()).error.ok);
+  EXPECT_FALSE(OnlyObject()["metadata"].contains("md5chksum"));
+  EXPECT_TRUE(fake().Requests("CopyObject").empty()) << fake().Requests().dump();
+}
+
+TEST_F(R2UploadTest, AFailedMd5CopyIsAWarningNotAFailure) {
+  fake().AddFault({{"operation", "CopyObject"}, {"status", 403}, {"code", "AccessDenied"}});
+  const size_t logged_before = TestHost::Logs().size();
+  const std::string data = PatternBytes(11 * kMiB, 33);
+  const UploadOutcome outcome = Upload(data, StreamOfUnknownSize());
+  ASSERT_TRUE(outcome.error.ok) << outcome.error;
+  const nlohmann::json object = OnlyObject();
+  EXPECT_FALSE(object["metadata"].contains("md5chksum"));
+  EXPECT_EQ(object["etag"], outcome.etag) << "the uploaded object's ETag";
+  EXPECT_EQ(fake().ObjectBytes("backups", "host/2024/backup.tar").value_or(""), data);
+  const std::vector<std::string> logs = TestHost::Logs();
+  ASSERT_GT(logs.size(), logged_before);
+  EXPECT_THAT(logs.back(), HasSubstr("could not be added as metadata"));
+  EXPECT_THAT(logs.back(), HasSubstr("AccessDenied"));
+  EXPECT_THAT(logs.back(), ::testing::Not(HasSubstr(kAdminSecret)));
 }
 
 TEST_F(R2UploadTest, SseCAndStorageClassGoOnTheRightRequests) {

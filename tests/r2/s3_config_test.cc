@@ -72,6 +72,7 @@ TEST_F(S3ConfigTest, SchemaHasEveryFieldWithTypeDefaultAndFlags) {
       {"upload_cutoff", "size", "200MiB", false, false, true},
       {"upload_concurrency", "integer", "4", false, false, true},
       {"disable_checksum", "bool", "false", false, false, true},
+      {"md5_after_upload", "bool", "true", false, false, true},
   };
   EXPECT_EQ(nlohmann::json::parse(api_->config_schema_json()).size(), std::size(expected));
   for (const Expected& e : expected) {
@@ -157,6 +158,14 @@ TEST_F(S3ConfigTest, SecretsAreNeverEchoed) {
                                       {"sse_customer_key", "SUPERSECRETKEY"}});
   ASSERT_FALSE(error.ok);
   EXPECT_THAT(error.message, Not(HasSubstr("SUPERSECRET")));
+}
+
+TEST_F(S3ConfigTest, Md5AfterUploadIsABoolAndAKnownField) {
+  EXPECT_TRUE(Validate(Valid().Set("md5_after_upload", "false")).ok);
+  EXPECT_TRUE(Validate(Valid().Set("md5_after_upload", "true").Set("disable_checksum", "true")).ok)
+      << "accepted together; md5_after_upload then does nothing";
+  EXPECT_THAT(OnlyViolation(Valid().Set("md5_after_upload", "yes"), "md5_after_upload"),
+              HasSubstr("is not a bool; use true or false"));
 }
 
 }  // namespace

@@ -62,57 +62,62 @@ std::string Quote(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// An advanced field of the upload tuning group; `placeholder` "" for none.
+FieldSpec TuningField(const char* name, const char* label, FieldType type,
+                      const char* default_value, std::string help, const char* placeholder) {
+  FieldSpec field;
+  field.name = name;
+  field.label = label;
+  field.type = type;
+  field.default_value = default_value;
+  field.advanced = true;
+  field.help = std::move(help);
+  field.placeholder = placeholder;
+  return field;
+}
+
+}  // namespace
+
 std::vector<FieldSpec> TuningFields(const std::string& service) {
-  std::vector<FieldSpec> fields(4);
-  FieldSpec& chunk = fields[0];
-  chunk.name = kChunkSizeField;
-  chunk.label = "Part size";
-  chunk.type = FieldType::kSize;
-  chunk.default_value = "5MiB";
-  chunk.advanced = true;
-  chunk.help =
+  std::vector<FieldSpec> fields;
+  fields.push_back(TuningField(
+      kChunkSizeField, "Part size", FieldType::kSize, "5MiB",
       "Size of each part when a large backup is uploaded in parts (multipart upload), from 5MiB "
       "to 5GiB. Larger parts mean fewer requests but more memory: each upload holds about "
       "upload_concurrency x part size in memory. Very large backups (over 48GiB at 5MiB) use "
       "larger parts automatically, since " +
-      service + " allows at most 10,000 parts.";
-  chunk.placeholder = "5MiB";
-
-  FieldSpec& cutoff = fields[1];
-  cutoff.name = kUploadCutoffField;
-  cutoff.label = "Multipart upload cutoff";
-  cutoff.type = FieldType::kSize;
-  cutoff.default_value = "200MiB";
-  cutoff.advanced = true;
-  cutoff.help =
+          service + " allows at most 10,000 parts.",
+      "5MiB"));
+  fields.push_back(TuningField(
+      kUploadCutoffField, "Multipart upload cutoff", FieldType::kSize, "200MiB",
       "Backups smaller than this are sent in a single request; from this size on they are sent "
       "in parts. A backup of unknown size is held in memory up to this size, then switches to "
       "parts. At most 5115MiB (5GiB - 5MiB), the largest object " +
-      service + " accepts in a single request.";
-  cutoff.placeholder = "200MiB";
-
-  FieldSpec& concurrency = fields[2];
-  concurrency.name = kUploadConcurrencyField;
-  concurrency.label = "Parallel parts per upload";
-  concurrency.type = FieldType::kInteger;
-  concurrency.default_value = "4";
-  concurrency.advanced = true;
-  concurrency.help =
+          service + " accepts in a single request.",
+      "200MiB"));
+  fields.push_back(TuningField(
+      kUploadConcurrencyField, "Parallel parts per upload", FieldType::kInteger, "4",
       "How many parts of one backup are sent at the same time, from 1 to 64. Raise it on fast "
       "links with high latency; lower it if " +
-      service + " answers with errors under load. Memory grows with it (see Part size).";
-  concurrency.placeholder = "4";
-
-  FieldSpec& checksum = fields[3];
-  checksum.name = kDisableChecksumField;
-  checksum.label = "Skip whole-object MD5";
-  checksum.type = FieldType::kBool;
-  checksum.default_value = "false";
-  checksum.advanced = true;
-  checksum.help =
+          service + " answers with errors under load. Memory grows with it (see Part size).",
+      "4"));
+  fields.push_back(TuningField(
+      kDisableChecksumField, "Skip whole-object MD5", FieldType::kBool, "false",
       "Normally the backup's MD5 is stored with it as metadata (X-Amz-Meta-Md5chksum, as rclone "
       "does), so tools like rclone check can verify backups uploaded in parts. Turn on to skip "
-      "it. Every request is still protected by its own Content-MD5.";
+      "it. Every request is still protected by its own Content-MD5.",
+      ""));
+  fields.push_back(TuningField(
+      kMd5AfterUploadField, "Store the MD5 of streamed backups", FieldType::kBool, "true",
+      "A backup of unknown size uploaded in parts has its MD5 only at its end. When on, the MD5 "
+      "metadata is then added by copying the object onto itself inside " +
+          service +
+          " (nothing is sent again): one extra copy request per backup up to 5GiB, a copy in "
+          "1GiB parts beyond. Does nothing when disable_checksum is on. If the copy fails, the "
+          "backup is still stored, without the MD5, and a warning is logged.",
+      ""));
   return fields;
 }
 
@@ -156,6 +161,9 @@ void CheckTuning(ConfigCheck& check, ResolvedConfig* out) {
   }
   if (check.Usable(kDisableChecksumField)) {
     out->disable_checksum = parsed.GetBool(kDisableChecksumField, false);
+  }
+  if (check.Usable(kMd5AfterUploadField)) {
+    out->md5_after_upload = parsed.GetBool(kMd5AfterUploadField, true);
   }
 }
 

@@ -120,6 +120,9 @@ pluton_error* ProviderUpload::Begin(const Provider& provider, const pluton_confi
   upload->client_ = std::make_unique<s3::S3Client>(upload->config_.endpoint,
                                                    upload->config_.credentials, *transport);
   upload->budget_ = std::make_unique<HostBudget>(provider.host());
+  if (upload->config_.md5_after_upload && !upload->config_.disable_checksum) {
+    upload->config_.upload.md5_metadata_key = kMd5MetadataKey;
+  }
   const pluton_cancel_token* cancel = upload->cancel_;
   upload->upload_ = std::make_unique<s3::StreamingUpload>(
       upload->client_.get(), upload->budget_.get(), upload->config_.upload, std::move(target),
@@ -212,6 +215,15 @@ pluton_error* ProviderUpload::Finish(pluton_upload_result* result) {
   if (!done.ok()) return Fail(ErrorFor(done.status()));
   state_ = State::kFinished;
   etag_ = done->etag;
+  if (!done->md5_metadata_status.ok()) {
+    plugin_sdk::GuardVoid([&] {
+      provider_.host().Log(PLUTON_LOG_WARNING,
+                           "the upload of " + Describe() +
+                               " is complete and stored, but its MD5 could not be added as "
+                               "metadata (md5chksum), so rclone check cannot verify it: " +
+                               std::string(done->md5_metadata_status.message()));
+    });
+  }
   if (PLUTON_SDK_HAS_FIELD(result, pluton_upload_result, bytes_stored)) {
     result->bytes_stored = done->bytes;
   }

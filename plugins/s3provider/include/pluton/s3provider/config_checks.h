@@ -35,17 +35,21 @@ inline constexpr char kChunkSizeField[] = "chunk_size";
 inline constexpr char kUploadCutoffField[] = "upload_cutoff";
 inline constexpr char kUploadConcurrencyField[] = "upload_concurrency";
 inline constexpr char kDisableChecksumField[] = "disable_checksum";
+inline constexpr char kMd5AfterUploadField[] = "md5_after_upload";
 // The SSE-C key field both plugins offer (API: stored in users' configurations).
 inline constexpr char kSseCustomerKeyField[] = "sse_customer_key";
 
 // The advanced tuning fields, in form order: chunk_size (size, default 5MiB), upload_cutoff
 // (size, default 200MiB), upload_concurrency (integer, default 4), disable_checksum (bool,
-// default false). `service` names the provider in help texts ("R2", "the S3 service").
+// default false), md5_after_upload (bool, default true; without effect when
+// disable_checksum is true). `service` names the provider in help texts ("R2", "the S3
+// service").
 std::vector<plugin_sdk::FieldSpec> TuningFields(const std::string& service);
 
 // Checks the tuning fields (chunk_size within [5MiB, 5GiB], upload_cutoff at most the
 // single-PUT limit 5GiB - 5MiB, upload_concurrency within [1, 64]) and, when they are fine,
-// fills out->upload and out->disable_checksum. Run by ResolveConfig for every provider.
+// fills out->upload, out->disable_checksum and out->md5_after_upload. Run by ResolveConfig
+// for every provider.
 void CheckTuning(ConfigCheck& check, ResolvedConfig* out);
 
 // The advanced, secret sse_customer_key field ("SSE-C customer key"). `help_suffix` is

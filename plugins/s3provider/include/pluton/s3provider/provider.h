@@ -48,6 +48,9 @@ struct ResolvedConfig {
                                        // (content type and metadata are per upload)
   s3::StreamingUploadSettings upload;  // chunk_size, upload_cutoff, upload_concurrency
   bool disable_checksum = false;       // do not store the whole-object MD5 as metadata
+  // When the MD5 was not known up front, add it after a multipart upload by a server-side copy
+  // (StreamingUploadSettings::md5_metadata_key); nothing when disable_checksum.
+  bool md5_after_upload = true;
   // True when the endpoint was given as a URL by the user rather than derived (R2's advanced
   // override): messages then talk about that URL instead of the account.
   bool endpoint_overridden = false;

@@ -10,6 +10,11 @@
 //             agent gave the MD5 up front (rclone's X-Amz-Meta-Md5chksum, which rclone
 //             check / md5sum read for multipart objects). The host verifies the streamed
 //             bytes against content_md5 before it calls Finish, so the stored value is true.
+//   md5       unless disable_checksum or md5_after_upload=false, md5_metadata_key md5chksum:
+//             a multipart upload whose MD5 came only through SetStreamMd5 gets it added after
+//             completion by a server-side copy. Finish returns the ETag of the object as
+//             finally stored; when that copy fails (or is cancelled) the upload still
+//             succeeds with the uploaded ETag and a warning is logged through the host.
 //   cancel    params->cancel, polled by every wait of the upload (network, budget) from the
 //             writer and the sender threads (the host's token is thread-safe).
 // Write/Finish/Abort forward to it; failures are classified and explained by the provider
