@@ -109,6 +109,22 @@ remote_md5=$(rclone md5sum "s3rver:$bucket/interop/object-$big" | cut -d' ' -f1)
   fail "rclone md5sum of the 300 MiB multipart object: '$remote_md5' != '${md5s[$big]}'"
 echo "rclone check passed; rclone md5sum of the multipart object matches (${md5s[$big]})"
 
+# The stream's MD5 was known only at its end: after its multipart upload the s3 plugin added it
+# as X-Amz-Meta-Md5chksum by copying the object onto itself (md5_after_upload, on by default).
+mkdir -p "$work/streamed"
+cp "$work/stream.bin" "$work/streamed/stream.bin"
+grep -aq "key=stream/stream.bin bytes=$stream_size parts=[1-9]" "$work/server.log" ||
+  fail "the stream was not uploaded in parts (see the service log)"
+grep -a "could not be added as metadata" "$work/server.log" && fail "the MD5 copy failed"
+rclone check "$work/streamed" "s3rver:$bucket/stream" --one-way 2>"$work/check-stream.log" ||
+  { cat "$work/check-stream.log"; fail "rclone check of the stream"; }
+grep -q "hashes could not be checked" "$work/check-stream.log" &&
+  { cat "$work/check-stream.log"; fail "rclone check found no MD5 for the stream"; }
+remote_md5=$(rclone md5sum "s3rver:$bucket/stream/stream.bin" | cut -d' ' -f1)
+[ "$remote_md5" = "$stream_md5" ] ||
+  fail "rclone md5sum of the streamed multipart object: '$remote_md5' != '$stream_md5'"
+echo "the streamed multipart object got its MD5 after upload: rclone check and md5sum agree ($stream_md5)"
+
 # ---- Restore through Pluton ---------------------------------------------------------------
 dl() { cli download s3rver "$bucket" "$@"; }
 mkdir -p "$work/restore"
