@@ -84,14 +84,14 @@ TEST_P(S3RestoreTest, UploadsComeBackByteExact) {
   struct Case {
     size_t size;
     bool with_md5;
-    // Single PUT: the ETag is the MD5; multipart: the md5chksum sent up front, else the
-    // service's record of the upload.
+    // Single PUT: the ETag is the MD5; multipart: md5chksum, sent up front or, without an
+    // up-front MD5, added after the upload (md5_after_upload, on by default).
     v1::VerificationSource source;
   };
   for (const Case& c : {Case{0, false, v1::VERIFICATION_SOURCE_PROVIDER_MD5},
                         Case{1, false, v1::VERIFICATION_SOURCE_PROVIDER_MD5},
                         Case{kMiB + 7, false, v1::VERIFICATION_SOURCE_PROVIDER_MD5},
-                        Case{6 * kMiB + 1, false, v1::VERIFICATION_SOURCE_SERVICE_RECORD},
+                        Case{6 * kMiB + 1, false, v1::VERIFICATION_SOURCE_PROVIDER_MD5},
                         Case{11 * kMiB + 3, true, v1::VERIFICATION_SOURCE_PROVIDER_MD5}}) {
     SCOPED_TRACE(c.size);
     const std::string key = "restore/" + std::to_string(c.size);
