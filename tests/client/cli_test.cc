@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <map>
@@ -281,7 +282,10 @@ TEST_F(CliTest, TestUnsavedConfiguration) {
 class CliUploadTest : public CliTest {
  protected:
   void SetUp() override {
-    path_ = ::testing::TempDir() + "/cli_upload_test.bin";
+    // One file per test and process: CTest runs the cases of this fixture in parallel.
+    path_ = ::testing::TempDir() + "/cli_upload_test." +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() + "." +
+            std::to_string(getpid()) + ".bin";
     FILE* f = std::fopen(path_.c_str(), "wb");
     ASSERT_NE(f, nullptr);
     std::fputs("hello", f);
