@@ -53,8 +53,13 @@ absl::StatusOr<StorageUpdate> UpdateFromRequest(const v1::UpdateStorageRequest& 
 }  // namespace
 
 StorageServiceImpl::StorageServiceImpl(StorageRegistry* registry, const PluginSet* plugins,
-                                       UploadEnvironment* uploads, ObjectRecords* records)
-    : registry_(registry), plugins_(plugins), uploads_(uploads), records_(records) {}
+                                       UploadEnvironment* uploads, ObjectRecords* records,
+                                       int max_concurrent_downloads)
+    : registry_(registry),
+      plugins_(plugins),
+      uploads_(uploads),
+      records_(records),
+      downloads_(max_concurrent_downloads) {}
 
 // Registry calls run inline (no BlockingCallLimiter); provider calls on &blocking_calls_.
 
@@ -165,7 +170,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* StorageServiceImpl::Upload(
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StorageServiceImpl::Download(
     grpc::CallbackServerContext* /*context*/, const grpc::ByteBuffer* request) {
-  return new DownloadReactor(registry_, records_, request);
+  return new DownloadReactor(registry_, records_, &downloads_, request);
 }
 
 grpc::ServerUnaryReactor* StorageServiceImpl::ListObjects(grpc::CallbackServerContext* context,

@@ -52,7 +52,8 @@ class StorageServiceImpl final : public RawStorageService {
  public:
   // Everything is borrowed and must outlive the service.
   StorageServiceImpl(StorageRegistry* registry, const PluginSet* plugins,
-                     UploadEnvironment* uploads, ObjectRecords* records);
+                     UploadEnvironment* uploads, ObjectRecords* records,
+                     int max_concurrent_downloads);
 
   grpc::ServerUnaryReactor* ListProviders(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,
@@ -112,6 +113,7 @@ class StorageServiceImpl final : public RawStorageService {
   UploadEnvironment* const uploads_;
   ObjectRecords* const records_;
   BlockingCallLimiter blocking_calls_{kMaxBlockingCalls};
+  BlockingCallLimiter downloads_;
 };
 
 }  // namespace pluton::storage

@@ -33,8 +33,21 @@ DownloadSpec SpecFromRequest(const v1::DownloadRequest& request) {
 }  // namespace
 
 DownloadReactor::DownloadReactor(StorageRegistry* registry, ObjectRecords* records,
-                                 const grpc::ByteBuffer* raw_request)
-    : registry_(registry), records_(records), raw_request_(raw_request), start_time_(absl::Now()) {
+                                 BlockingCallLimiter* limiter, const grpc::ByteBuffer* raw_request)
+    : registry_(registry),
+      records_(records),
+      limiter_(limiter),
+      raw_request_(raw_request),
+      start_time_(absl::Now()) {
+  admitted_ = limiter_->TryAcquire();
+  if (!admitted_) {
+    Finish(
+        ToGrpcStatus(MakeRichStatus(absl::StatusCode::kResourceExhausted,
+                                    "the service is already sending as many downloads as it allows "
+                                    "(--max_concurrent_downloads); retry with backoff",
+                                    "TOO_MANY_DOWNLOADS")));
+    return;
+  }
   worker_ = std::thread([this] { Run(); });
 }
 
@@ -62,6 +75,7 @@ void DownloadReactor::OnDone() {
       worker_.join();
     }
   }
+  if (admitted_) limiter_->Release();
   delete this;
 }
 

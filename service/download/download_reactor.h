@@ -24,6 +24,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "api/blocking_call_reactor.h"
 #include "grpcpp/grpcpp.h"
 #include "objects/object_records.h"
 #include "pluton/storage/v1/storage_service.pb.h"
@@ -38,9 +39,10 @@ inline constexpr size_t kDownloadChunkBytes = 1 << 20;
 // (INVALID_ARGUMENT when it is not a DownloadRequest) and encodes each response itself.
 class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  // Starts the worker at once. `raw_request` belongs to gRPC and outlives the reactor;
-  // `registry` and `records` must outlive it.
-  DownloadReactor(StorageRegistry* registry, ObjectRecords* records,
+  // Starts the worker at once, or, when `limiter` has no room, finishes at once with
+  // RESOURCE_EXHAUSTED (TOO_MANY_DOWNLOADS). `raw_request` belongs to gRPC and outlives the
+  // reactor; `registry`, `records` and `limiter` must outlive it.
+  DownloadReactor(StorageRegistry* registry, ObjectRecords* records, BlockingCallLimiter* limiter,
                   const grpc::ByteBuffer* raw_request);
 
   void OnWriteDone(bool ok) override;
@@ -58,6 +60,8 @@ class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
 
   StorageRegistry* const registry_;
   ObjectRecords* const records_;
+  BlockingCallLimiter* const limiter_;
+  bool admitted_ = false;  // holds a place in limiter_, released in OnDone
   const grpc::ByteBuffer* const raw_request_;
   const absl::Time start_time_;
   v1::DownloadRequest request_;  // decoded by the worker, which alone reads it

@@ -50,9 +50,15 @@ ABSL_FLAG(std::string, plugin_dir, "",
 ABSL_FLAG(int64_t, upload_buffer_budget_mib, 256,
           "Memory all uploads together may use for part buffers, in MiB. Uploads wait for room "
           "(backpressure) rather than fail.");
-ABSL_FLAG(int64_t, upload_read_window_kib, 4096,
+ABSL_FLAG(int64_t, upload_read_window_kib, 2048,
           "Stream bytes one upload may queue ahead of the provider, in KiB.");
+ABSL_FLAG(int64_t, upload_stream_window_kib, 2048,
+          "HTTP/2 flow-control window of each incoming stream, in KiB: what an agent may send "
+          "before the service reads it. One stream's throughput is at most this per round trip "
+          "(2 MiB over a 30 ms link: about 66 MiB/s).");
 ABSL_FLAG(int, max_concurrent_uploads, 64, "Uploads beyond this are refused (RESOURCE_EXHAUSTED).");
+ABSL_FLAG(int, max_concurrent_downloads, 64,
+          "Downloads beyond this are refused (RESOURCE_EXHAUSTED).");
 ABSL_FLAG(int, drain_seconds, 5,
           "On SIGTERM, how long health says NOT_SERVING while new and running calls are still "
           "served, so that probes and load balancers send callers elsewhere before the "
@@ -143,15 +149,23 @@ int main(int argc, char** argv) {
   }
   const int64_t budget_mib = absl::GetFlag(FLAGS_upload_buffer_budget_mib);
   const int64_t window_kib = absl::GetFlag(FLAGS_upload_read_window_kib);
-  if (budget_mib < 16 || window_kib < 64) {
+  const int64_t stream_window_kib = absl::GetFlag(FLAGS_upload_stream_window_kib);
+  if (budget_mib < 16 || window_kib < 64 || stream_window_kib < 64 ||
+      stream_window_kib > (1 << 20)) {
     LogError("main",
-             "--upload_buffer_budget_mib must be at least 16 and "
-             "--upload_read_window_kib at least 64");
+             "--upload_buffer_budget_mib must be at least 16, --upload_read_window_kib at "
+             "least 64 and --upload_stream_window_kib between 64 and 1048576");
     return 2;
   }
   config.upload_buffer_budget_bytes = static_cast<uint64_t>(budget_mib) << 20;
   config.upload_read_window_bytes = static_cast<uint64_t>(window_kib) << 10;
+  config.upload_stream_window_bytes = static_cast<uint64_t>(stream_window_kib) << 10;
   config.max_concurrent_uploads = absl::GetFlag(FLAGS_max_concurrent_uploads);
+  config.max_concurrent_downloads = absl::GetFlag(FLAGS_max_concurrent_downloads);
+  if (config.max_concurrent_uploads < 1 || config.max_concurrent_downloads < 1) {
+    LogError("main", "--max_concurrent_uploads and --max_concurrent_downloads must be at least 1");
+    return 2;
+  }
   config.enable_reflection = absl::GetFlag(FLAGS_enable_reflection);
 
   auto server = pluton::storage::StorageServer::Start(config);

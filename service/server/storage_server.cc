@@ -18,6 +18,7 @@
 #include "plugin/plugin_loader.h"
 #include "registry/storage_registry.h"
 #include "server/listen_address.h"
+#include "server/memory_bound.h"
 #include "server/reflection_option.h"
 #include "store/master_key.h"
 #include "store/secret_box.h"
@@ -116,13 +117,22 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
   parts->uploads.read_window_bytes = config.upload_read_window_bytes;
   parts->uploads.max_concurrent_uploads = config.max_concurrent_uploads;
   parts->service = std::make_unique<StorageServiceImpl>(parts->registry.get(), parts->plugins.get(),
-                                                        &parts->uploads, parts->records.get());
+                                                        &parts->uploads, parts->records.get(),
+                                                        config.max_concurrent_downloads);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   builder.SetOption(ReflectionOption(config.enable_reflection));
   builder.AddListeningPort(config.listen_address, grpc::InsecureServerCredentials(), &parts->port);
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
+  // Bounded memory (server/memory_bound.h): a fixed stream window instead of one BDP probing
+  // grows to many MiB per stream, and a quota on everything gRPC buffers.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES,
+                             static_cast<int>(config.upload_stream_window_bytes));
+  grpc::ResourceQuota quota("pluton-storaged");
+  quota.Resize(GrpcMemoryQuotaBytes(config));
+  builder.SetResourceQuota(quota);
   builder.RegisterService(parts->service.get());
   parts->server = builder.BuildAndStart();
   if (!parts->server || parts->port == 0) {
@@ -131,7 +141,8 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
   }
   SetHealth(parts->server.get(), true);
   LogInfo(kComponent, "serving pluton.storage.v1.StorageService on port ", parts->port, " with ",
-          parts->plugins->providers().size(), " provider(s); database ", db_path);
+          parts->plugins->providers().size(), " provider(s); database ", db_path, "; memory bound ",
+          DescribeMemoryBound(config));
   return std::unique_ptr<StorageServer>(new StorageServer(std::move(parts)));
 }
 

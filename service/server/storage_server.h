@@ -29,10 +29,14 @@ struct ServerConfig {
   // Serve grpc.reflection.v1alpha.ServerReflection (for tools such as grpcurl): it tells any
   // caller every method and message, so it is off unless asked for. Per server, not per process.
   bool enable_reflection = false;
+  // Memory: the daemon's peak is bounded by a formula of these (server/memory_bound.h).
   uint64_t upload_buffer_budget_bytes = 256ull << 20;
-  uint64_t upload_read_window_bytes = 4ull << 20;
+  uint64_t upload_read_window_bytes = 2ull << 20;  // queued, unprocessed bytes per upload
+  // HTTP/2 flow-control window of each stream the service receives (fixed: no BDP probing).
+  uint64_t upload_stream_window_bytes = 2ull << 20;
   int max_concurrent_uploads = 64;
-  int max_message_bytes = 8 << 20;
+  int max_concurrent_downloads = 64;
+  int max_message_bytes = 4 << 20;  // the largest message the service accepts
 };
 
 class StorageServer {

@@ -1,12 +1,15 @@
 // Download end to end through the local provider: uploaded objects come back byte for byte,
 // ranges and resumed downloads add up to the object, a corrupted stored object is reported as
 // DATA_LOSS, and every wrong request gets its code.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "client/error_details.h"
+#include "grpcpp/grpcpp.h"
 #include "common/md5.h"
 #include "common/xattr_probe.h"
 #include "server_fixture.h"
@@ -196,6 +199,46 @@ TEST_F(DownloadApiTest, PluginWithoutDownloadIsUnimplemented) {
   std::string got;
   EXPECT_EQ(Get(Request("k", 0, std::nullopt, "mini"), &got).code(),
             absl::StatusCode::kUnimplemented);
+}
+
+class DownloadLimitApiTest : public DownloadApiTest {
+ protected:
+  void SetUp() override {
+    max_concurrent_downloads_ = 1;
+    DownloadApiTest::SetUp();
+  }
+};
+
+TEST_F(DownloadLimitApiTest, DownloadsBeyondTheLimitAreRefusedUntilOneEnds) {
+  const std::string data = RandomBytes(32 << 20, 7);  // more than flow control lets through
+  Put("big", data);
+  auto stub = v1::StorageService::NewStub(
+      grpc::CreateChannel(target(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext held_context;
+  auto held = stub->Download(&held_context, Request("big"));
+  v1::DownloadResponse first;
+  ASSERT_TRUE(held->Read(&first));  // the info: the download holds its place, unread
+  ASSERT_TRUE(first.has_info());
+
+  std::string got;
+  absl::Status refused = Get(Request("big"), &got);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
+  EXPECT_THAT(std::string(refused.message()), ::testing::HasSubstr("--max_concurrent_downloads"));
+  EXPECT_EQ(storage::client::GetErrorDetails(refused).reason, "TOO_MANY_DOWNLOADS");
+
+  held_context.TryCancel();
+  v1::DownloadResponse ignored;
+  while (held->Read(&ignored)) {
+  }
+  held->Finish();
+  // The place is released when the held call is done on the server; poll briefly for it.
+  absl::Status again = absl::UnknownError("not tried");
+  for (int i = 0; i < 100 && !again.ok(); ++i) {
+    again = Get(Request("big"), &got);
+    if (!again.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(again.ok()) << again;
+  EXPECT_TRUE(got == data);
 }
 
 }  // namespace

@@ -1,50 +1,40 @@
 #!/usr/bin/env bash
-# Streams 1 GiB of unknown size through pluton-storaged (the real binary, the real CLI) into
-# the local provider, then streams it back out (verified against its stored MD5), and checks
-# that the service's peak resident memory (VmHWM) stays under the bound stated in the README
-# for each direction. The stored and the downloaded sizes are checked too.
-#   memory_bound_test.sh BIN_DIR PLUGIN_DIR BOUND_MIB
+# Streams 1 GiB of unknown size through pluton-storaged (the real binary, the real CLI, the
+# daemon's default flags) into PROVIDER (local, or r2 / s3 on the strict R2 fake), then
+# streams it back out (verified), and checks that the service's peak resident memory (VmHWM)
+# stays under BOUND_MIB in each direction. The stored and downloaded sizes are checked too.
+#   memory_bound_test.sh BIN_DIR PLUGIN_DIR BOUND_MIB PROVIDER
 set -euo pipefail
-bin=$1 plugins=$2 bound_mib=$3
+bin=$1 plugins=$2 bound_mib=$3 provider=$4
 work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
+source "$(dirname "$0")/daemon.sh"
+cleanup() { stop_daemon || true; stop_r2fake; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$bin/pluton-storaged" --listen=127.0.0.1:0 --port_file="$work/port" --data_dir="$work/data" \
-  --plugin_dir="$plugins" 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
-[ -s "$work/port" ] || { echo "server did not start"; cat "$work/server.log"; exit 1; }
-export PLUTON_STORAGE_SERVER=127.0.0.1:$(cat "$work/port")
-cli() { "$bin/pluton-storage" "$@"; }
+check_peak() {
+  local what=$1 hwm_kib
+  hwm_kib=$(peak_rss_kib "$daemon_pid")
+  echo "$provider: service peak RSS $what: $((hwm_kib / 1024)) MiB (bound ${bound_mib} MiB)"
+  if [ "$hwm_kib" -ge $((bound_mib * 1024)) ]; then
+    echo "FAIL: peak RSS exceeds the bound"
+    exit 1
+  fi
+}
 
-mkdir -p "$work/objects"
-cli add mem --provider local --set root="$work/objects" --set fsync=false >/dev/null
+[ "$provider" = local ] || start_r2fake
+start_daemon "$plugins"
+add_storage mem "$provider"
 size=$((1 << 30))
-head -c "$size" /dev/zero | cli upload mem bucket one-gib - >/dev/null
-stored=$(stat -c %s "$work/objects/bucket/one-gib")
-[ "$stored" -eq "$size" ] || { echo "stored $stored bytes, expected $size"; exit 1; }
+head -c "$size" /dev/zero | "$bin/pluton-storage" upload mem bucket one-gib - >/dev/null
+stored=$("$bin/pluton-storage" stat mem bucket one-gib --json |
+  /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["size"])')
+[ "$stored" -eq "$size" ] || { echo "FAIL: stored $stored bytes, expected $size"; exit 1; }
+check_peak "after a 1 GiB upload"
 
-hwm_kib=$(awk '/^VmHWM:/ {print $2}' "/proc/$server_pid/status")
-echo "service peak RSS after a 1 GiB upload: $((hwm_kib / 1024)) MiB (bound ${bound_mib} MiB)"
-if [ "$hwm_kib" -ge $((bound_mib * 1024)) ]; then
-  echo "FAIL: peak RSS exceeds the bound"
-  exit 1
-fi
-
-# The download: the same object back to stdout. VmHWM is reset first (Linux: writing 5 to
-# clear_refs), so the figure is the download's own peak.
-echo 5 >"/proc/$server_pid/clear_refs" 2>/dev/null || echo "note: cannot reset VmHWM; the download's figure includes the upload's peak"
-got=$(cli download mem bucket one-gib - 2>"$work/download.err" | wc -c)
-[ "$got" -eq "$size" ] || { echo "downloaded $got bytes, expected $size"; cat "$work/download.err"; exit 1; }
-grep -q "checksum: verified" "$work/download.err" || { echo "the download was not verified"; cat "$work/download.err"; exit 1; }
-hwm_kib=$(awk '/^VmHWM:/ {print $2}' "/proc/$server_pid/status")
-echo "service peak RSS during a 1 GiB download: $((hwm_kib / 1024)) MiB (bound ${bound_mib} MiB)"
-if [ "$hwm_kib" -ge $((bound_mib * 1024)) ]; then
-  echo "FAIL: peak RSS exceeds the bound"
-  exit 1
-fi
+# The download: the same object back to stdout, VmHWM reset first so the figure is its own.
+reset_peak_rss "$daemon_pid"
+got=$("$bin/pluton-storage" download mem bucket one-gib - 2>"$work/download.err" | wc -c)
+[ "$got" -eq "$size" ] || { echo "FAIL: downloaded $got bytes, expected $size"; cat "$work/download.err"; exit 1; }
+grep -q "checksum: verified" "$work/download.err" ||
+  { echo "FAIL: the download was not verified"; cat "$work/download.err"; exit 1; }
+check_peak "during a 1 GiB download"

@@ -48,6 +48,7 @@ class ServerFixture : public ::testing::Test {
     config.upload_read_window_bytes = read_window_bytes_;
     config.upload_buffer_budget_bytes = upload_buffer_budget_bytes_;
     config.enable_reflection = enable_reflection_;
+    config.max_concurrent_downloads = max_concurrent_downloads_;
     auto server = storage::StorageServer::Start(config);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -103,6 +104,7 @@ class ServerFixture : public ::testing::Test {
   size_t read_window_bytes_ = 4 << 20;
   uint64_t upload_buffer_budget_bytes_ = 256ull << 20;  // the daemon's default
   bool enable_reflection_ = false;                      // the daemon's default
+  int max_concurrent_downloads_ = 64;                   // the daemon's default
   std::unique_ptr<storage::StorageServer> server_;
   std::unique_ptr<storage::client::StorageClient> client_;
 };

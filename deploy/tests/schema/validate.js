@@ -3,7 +3,8 @@
 //     operator's ServiceMonitor with @kubernetes-models/prometheus-operator (types, required
 //     fields, enums, formats; these schemas do not reject unknown fields);
 //  2. the "restricted" Pod Security Standard on every pod template, Secrets mounted 0400, and a
-//     termination grace period longer than the daemon's drain plus shutdown grace.
+//     termination grace period longer than the daemon's drain plus shutdown grace, and a
+//     memory limit (equal to the request) at least the daemon's memory bound for its flags.
 // Prints one line per problem, naming the file, the object and the field; exits 1 if any.
 "use strict";
 const fs = require("fs");
@@ -49,6 +50,14 @@ function daemonFlags(objects) {
   return flags;
 }
 
+// A Kubernetes memory quantity in MiB ("768Mi", "1Gi", "805306368"); null when absent or odd.
+function memoryMib(quantity) {
+  const match = /^([0-9]+)(Ki|Mi|Gi)?$/.exec(String(quantity || ""));
+  if (!match) return null;
+  const scale = { Ki: 1 / 1024, Mi: 1, Gi: 1024 }[match[2]] ?? 1 / (1024 * 1024);
+  return Number(match[1]) * scale;
+}
+
 function podProblems(pod, flags) {
   const problems = [];
   const need = (ok, what) => { if (!ok) problems.push(what); };
@@ -75,6 +84,22 @@ function podProblems(pod, flags) {
       need(v.secret.defaultMode === 0o400, `volume ${v.name}: secret defaultMode must be 0400`);
     }
     need(!v.hostPath, `volume ${v.name}: hostPath is not allowed`);
+  }
+  // The daemon's memory bound (README "Memory bound"; defaults as in pluton-storaged):
+  // 64 MiB + budget + uploads x (read window + stream window + 2 x 4 MiB).
+  const mib = (name, fallback) => Number(flags[name] || fallback);
+  const boundMib = 64 + mib("upload_buffer_budget_mib", 256) +
+      mib("max_concurrent_uploads", 64) *
+      ((mib("upload_read_window_kib", 2048) + mib("upload_stream_window_kib", 2048)) / 1024 + 8);
+  for (const c of pod.containers) {
+    if (c.name !== "pluton-storaged") continue;
+    const resources = c.resources || {};
+    const limit = memoryMib((resources.limits || {}).memory);
+    need(limit !== null && limit >= boundMib,
+         `container ${c.name}: resources.limits.memory must be at least the daemon's memory ` +
+         `bound for its flags, ${boundMib} MiB (deploy/README.md "Sizing memory")`);
+    need(memoryMib((resources.requests || {}).memory) === limit,
+         `container ${c.name}: resources.requests.memory must equal the limit`);
   }
   const drain = Number(flags.drain_seconds || 5);
   const grace = Number(flags.shutdown_grace_seconds || 30);
