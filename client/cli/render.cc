@@ -104,7 +104,8 @@ std::string FormatError(const absl::Status& status) {
   std::string out =
       absl::StrCat("error: ", absl::StatusCodeToString(status.code()), ": ", message, "\n");
   for (const FieldViolation& v : details.field_violations) {
-    absl::StrAppend(&out, "  ", v.field, ": ", v.description, "\n");
+    // A violation of the request as a whole (no field) is its description alone.
+    absl::StrAppend(&out, "  ", v.field, v.field.empty() ? "" : ": ", v.description, "\n");
   }
   return out;
 }

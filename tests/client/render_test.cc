@@ -93,6 +93,19 @@ TEST(FormatErrorTest, KeepsMessagesThatDoNotEndWithTheViolations) {
             "error: UNAVAILABLE: failed to connect to all addresses\n");
 }
 
+TEST(FormatErrorTest, AViolationWithoutAFieldIsItsDescriptionAlone) {
+  // The service appends every violation to the message as "; FIELD: description", an empty
+  // field included; the CLI strips that suffix and prints each violation on its own line.
+  absl::Status status = FromGrpcStatus(RichGrpcStatus(
+      grpc::StatusCode::INVALID_ARGUMENT,
+      "the configuration is invalid; : too many options; config.root: is required",
+      "INVALID_ARGUMENT", {{"", "too many options"}, {"config.root", "is required"}}));
+  EXPECT_EQ(FormatError(status),
+            "error: INVALID_ARGUMENT: the configuration is invalid\n"
+            "  too many options\n"
+            "  config.root: is required\n");
+}
+
 TEST(FormatTableTest, AlignsColumnsWithoutTrailingSpaces) {
   EXPECT_EQ(FormatTable({{"NAME", "ID"}, {"a-long-name", "1"}, {"b", ""}}),
             "NAME         ID\n"
