@@ -1,14 +1,14 @@
 // pluton-storage against the real daemon: every command run in-process (RunCli with the
 // system environment's client, so it dials --server like the installed tool) against a real
 // StorageServer on 127.0.0.1:0 with the real `local` plugin (and the `minimal` test plugin
-// for a secret field). The --json output is parsed and checked field by field against what
-// the test computed itself (sizes, MD5 and SHA-256 of the data, the bytes on disk), the human
-// output where it carries meaning, and every exit code (cli.h). tests/client/ keeps the same
-// commands against the in-process fake service; this suite is what the real server says.
+// for a secret field), and, on the strict R2 fake, what only a multipart provider shows (a
+// restore verified against the service's record, lifecycle rules). The --json output is parsed
+// and checked field by field against what the test computed itself (sizes, MD5 and SHA-256 of
+// the data, the bytes on disk), the human output where it carries meaning, and every exit code
+// (cli.h). tests/client/ runs the same commands against the in-process fake service.
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <filesystem>
@@ -31,6 +31,7 @@
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
 #include "pluton/storage_plugin.h"
+#include "r2fake_suite.h"
 #include "server_fixture.h"
 
 namespace pluton::testing {
@@ -57,10 +58,13 @@ std::string VersionPattern() {
   return pattern;
 }
 
-class CliRealDaemonTest : public ServerFixture {
+// pluton-storage run in-process against the server `Fixture` starts (a ServerFixture), with
+// captured output, its own environment variables and standard input.
+template <class Fixture>
+class CliOn : public Fixture {
  protected:
   void SetUp() override {
-    ServerFixture::SetUp();
+    Fixture::SetUp();
     env_ = cli::SystemCliEnvironment();  // the real client: a channel to --server
     env_.out = &out_;
     env_.err = &err_;
@@ -80,7 +84,7 @@ class CliRealDaemonTest : public ServerFixture {
 
   // Runs `pluton-storage --server <the real server> ARGS`; out() and err() hold what it wrote.
   int Run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--server", target()});
+    args.insert(args.begin(), {"--server", this->target()});
     return RunWithoutServer(args);
   }
   int RunWithoutServer(const std::vector<std::string>& args) {
@@ -111,14 +115,9 @@ class CliRealDaemonTest : public ServerFixture {
 
   // Writes `data` to a file of the test's temporary directory; returns its path.
   std::string WriteFile(const std::string& name, const std::string& data) const {
-    const std::string path = dir_.Sub(name);
+    const std::string path = this->dir_.Sub(name);
     std::ofstream(path, std::ios::binary) << data;
     return path;
-  }
-
-  // `upload disk backups KEY FILE` of `data`, which must succeed.
-  void Put(const std::string& key, const std::string& data) {
-    ASSERT_EQ(Run({"upload", "disk", kBucket, key, WriteFile("put", data)}), cli::kExitOk) << err();
   }
 
   std::ostringstream out_, err_;
@@ -126,6 +125,8 @@ class CliRealDaemonTest : public ServerFixture {
   std::string stdin_;
   cli::CliEnvironment env_;
 };
+
+using CliRealDaemonTest = CliOn<ServerFixture>;
 
 // A storage "disk" of the local provider rooted at objects_root(), added through the API.
 class CliObjectsTest : public CliRealDaemonTest {
@@ -135,6 +136,12 @@ class CliObjectsTest : public CliRealDaemonTest {
     disk_ = AddLocalStorage("disk");
     ASSERT_FALSE(disk_.id().empty());
   }
+
+  // `upload disk backups KEY FILE` of `data`, which must succeed.
+  void Put(const std::string& key, const std::string& data) {
+    ASSERT_EQ(Run({"upload", "disk", kBucket, key, WriteFile("put", data)}), cli::kExitOk) << err();
+  }
+
   v1::Storage disk_;
 };
 
@@ -756,7 +763,8 @@ TEST_F(CliObjectsTest, RmDeletesOneOrSeveralKeysAndAnAbsentKeySucceeds) {
 // cleanup
 
 TEST_F(CliObjectsTest, CleanupDryRunNamesAStaleUploadAndAbortsNothing) {
-  // An upload left open: header and some data sent, the stream not finished.
+  // An upload left open: its header sent, no data (which would touch the staged file after it
+  // is aged below), the stream not finished.
   auto stub = v1::StorageService::NewStub(
       grpc::CreateChannel(target(), grpc::InsecureChannelCredentials()));
   grpc::ClientContext upload_context;
@@ -764,8 +772,6 @@ TEST_F(CliObjectsTest, CleanupDryRunNamesAStaleUploadAndAbortsNothing) {
   auto writer = stub->Upload(&upload_context, &upload_response);
   v1::UploadRequest message;
   *message.mutable_header() = Header("disk", kBucket, "big/backup.tar", -1);
-  ASSERT_TRUE(writer->Write(message));
-  message.set_data(std::string(64 * 1024, 'b'));
   ASSERT_TRUE(writer->Write(message));
   for (int i = 0; i < 500 && PartialFileCount() == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -815,11 +821,12 @@ TEST_F(CliObjectsTest, CleanupDryRunNamesAStaleUploadAndAbortsNothing) {
   ASSERT_EQ(Run({"cleanup", "disk", kBucket, "--list"}), cli::kExitOk) << err();
   EXPECT_EQ(out(), "no incomplete uploads\n");
 
-  message.clear_data();
-  message.mutable_trailer();
-  writer->Write(message);
+  v1::UploadRequest end;
+  end.mutable_trailer();
+  writer->Write(end);
   writer->WritesDone();
-  EXPECT_FALSE(writer->Finish().ok());
+  const grpc::Status finished = writer->Finish();
+  EXPECT_EQ(finished.error_code(), grpc::StatusCode::ABORTED) << finished.error_message();
   EXPECT_FALSE(std::filesystem::exists(ObjectPath(kBucket, "big/backup.tar")));
 
   EXPECT_EQ(Run({"cleanup", "disk", kBucket, "--older-than", "soon"}), cli::kExitUsage);
@@ -861,6 +868,134 @@ TEST_F(CliObjectsTest, TheServerComesFromTheEnvironmentWhenNotGiven) {
   EXPECT_EQ(RunWithoutServer({"--server", "127.0.0.1:1", "--timeout", "5", "get", "disk"}),
             cli::kExitFailure);
   EXPECT_THAT(err(), StartsWith("error: UNAVAILABLE: failed to connect to all addresses"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// r2, on the strict R2 fake: what only a multipart provider shows
+
+class CliR2Test : public CliOn<R2FakeSuite> {
+ protected:
+  void SetUp() override {
+    ASSERT_NE(fake_, nullptr);
+    fake_->Reset();
+    plugins_.push_back(std::string(PLUTON_TEST_PLUGIN_DIR) + "/pluton_r2.so");
+    CliOn<R2FakeSuite>::SetUp();
+    AddFakeStorage("r2", "r2");  // 5 MiB parts from 6 MiB on
+  }
+};
+
+constexpr int64_t kMiB = 1 << 20;
+
+TEST_F(CliR2Test, AMultipartStreamFromStdinIsVerifiedAgainstTheServiceRecord) {
+  // Without the md5chksum fix-up, so R2 keeps no MD5 of a multipart stream and only the
+  // service's record can vouch for the restore.
+  AddFakeStorage("r2-record", "r2", {{"md5_after_upload", "false"}});
+  const std::string data = PatternBytes(12 * kMiB + 5, /*seed=*/31);
+  stdin_ = data;
+  json uploaded;
+  ASSERT_EQ(RunJson({"upload", "r2-record", kBucket, "stream.tar", "-"}, &uploaded), cli::kExitOk)
+      << err();
+  EXPECT_EQ(uploaded["bytesStored"], std::to_string(data.size()));
+  EXPECT_EQ(uploaded["md5Hex"], Md5Hex(data));
+  EXPECT_EQ(uploaded["sha256Hex"], Sha256Hex(data));
+  EXPECT_EQ(uploaded["partCount"], 3);
+  EXPECT_EQ(uploaded["partSize"], std::to_string(5 * kMiB));
+
+  ASSERT_EQ(Run({"download", "r2-record", kBucket, "stream.tar"}), cli::kExitOk) << err();
+  EXPECT_TRUE(out() == data) << "standard output differs from the object (" << out().size()
+                             << " bytes)";
+  EXPECT_THAT(err(), HasSubstr("\n  checksum: verified against the service's record of the "
+                               "upload, MD5 " +
+                               Md5Hex(data) + "\n"));
+
+  const std::string file = dir_.Sub("restored.tar");
+  json info;
+  ASSERT_EQ(RunJson({"download", "r2-record", kBucket, "stream.tar", file}, &info), cli::kExitOk)
+      << err();
+  EXPECT_TRUE(ReadFileBytes(file) == data);
+  EXPECT_EQ(info["verified"], true);
+  EXPECT_EQ(info["verifiedAgainst"], "VERIFICATION_SOURCE_SERVICE_RECORD");
+  EXPECT_EQ(info["storedMd5Hex"], Md5Hex(data));
+  EXPECT_EQ(info["recordedSha256Hex"], Sha256Hex(data));
+  EXPECT_EQ(info["objectSize"], std::to_string(data.size()));
+
+  ASSERT_EQ(Run({"stat", "r2-record", kBucket, "stream.tar"}), cli::kExitOk) << err();
+  EXPECT_THAT(out(), HasSubstr("\nmd5:           " + Md5Hex(data) +
+                               "\nsha256:        " + Sha256Hex(data) + "\n"));
+  json stat;
+  ASSERT_EQ(RunJson({"stat", "r2-record", kBucket, "stream.tar"}, &stat), cli::kExitOk) << err();
+  EXPECT_EQ(stat["size"], std::to_string(data.size()));
+  EXPECT_EQ(stat["md5Hex"], Md5Hex(data));
+  EXPECT_EQ(stat["sha256Hex"], Sha256Hex(data));
+}
+
+TEST_F(CliR2Test, AMultipartStreamWithTheMd5FixUpIsVerifiedAgainstTheProviderMd5) {
+  // md5_after_upload (the default) adds the MD5 the service computed to the object after the
+  // upload, so the restore is checked against what R2 itself now keeps.
+  const std::string data = PatternBytes(12 * kMiB + 5, /*seed=*/33);
+  stdin_ = data;
+  json uploaded;
+  ASSERT_EQ(RunJson({"upload", "r2", kBucket, "fixed.tar", "-"}, &uploaded), cli::kExitOk) << err();
+  EXPECT_EQ(uploaded["md5Hex"], Md5Hex(data));
+  EXPECT_EQ(uploaded["partCount"], 3);
+
+  ASSERT_EQ(Run({"download", "r2", kBucket, "fixed.tar"}), cli::kExitOk) << err();
+  EXPECT_TRUE(out() == data) << "standard output differs from the object (" << out().size()
+                             << " bytes)";
+  EXPECT_THAT(err(),
+              HasSubstr("\n  checksum: verified against the stored MD5 " + Md5Hex(data) + "\n"));
+  json info;
+  ASSERT_EQ(RunJson({"download", "r2", kBucket, "fixed.tar", dir_.Sub("fixed.tar")}, &info),
+            cli::kExitOk)
+      << err();
+  EXPECT_EQ(info["verifiedAgainst"], "VERIFICATION_SOURCE_PROVIDER_MD5");
+  EXPECT_EQ(info["storedMd5Hex"], Md5Hex(data));
+  EXPECT_EQ(info["etag"], uploaded["etag"]);
+}
+
+TEST_F(CliR2Test, WithChecksumsDisabledTheRecordedSha256VerifiesTheRestore) {
+  AddFakeStorage("r2-nomd5", "r2", {{"disable_checksum", "true"}});
+  const std::string data = PatternBytes(7 * kMiB, /*seed=*/32);
+  stdin_ = data;
+  json uploaded;
+  ASSERT_EQ(RunJson({"upload", "r2-nomd5", kBucket, "nomd5.bin"}, &uploaded), cli::kExitOk)
+      << err();
+  EXPECT_EQ(uploaded["md5Hex"], "");
+  EXPECT_EQ(uploaded["sha256Hex"], Sha256Hex(data));
+
+  const std::string file = dir_.Sub("nomd5.bin");
+  ASSERT_EQ(Run({"download", "r2-nomd5", kBucket, "nomd5.bin", file}), cli::kExitOk) << err();
+  EXPECT_TRUE(ReadFileBytes(file) == data);
+  EXPECT_THAT(out(), HasSubstr("\n  checksum: verified against the service's record of the "
+                               "upload, SHA-256 " +
+                               Sha256Hex(data) + "\n"));
+}
+
+TEST_F(CliR2Test, LifecycleRulesAreSetReadBackAndCleared) {
+  const std::string rules =
+      WriteFile("rules.json",
+                R"([{"id": "old-backups", "prefix": "db/", "expire_after_days": 90,
+           "abort_incomplete_upload_after_days": 7}])");
+  ASSERT_EQ(Run({"lifecycle", "set", "r2", kBucket, "--file", rules}), cli::kExitOk) << err();
+  EXPECT_EQ(out(),
+            "lifecycle rules of backups set; the provider now reports:\n"
+            "ID           PREFIX  STATUS   EXPIRE  ABORT INCOMPLETE\n"
+            "old-backups  db/     enabled  90d     7d\n");
+
+  json got;
+  ASSERT_EQ(RunJson({"lifecycle", "get", "r2", kBucket}, &got), cli::kExitOk) << err();
+  ASSERT_EQ(got["rules"].size(), 1u) << got;
+  const json& rule = got["rules"][0];
+  EXPECT_EQ(rule["id"], "old-backups");
+  EXPECT_EQ(rule["prefix"], "db/");
+  EXPECT_EQ(rule["enabled"], true);
+  EXPECT_EQ(rule["expireAfterDays"], 90);
+  EXPECT_EQ(rule["abortIncompleteUploadAfterDays"], 7);
+
+  ASSERT_EQ(Run({"lifecycle", "clear", "r2", kBucket}), cli::kExitOk) << err();
+  EXPECT_EQ(out(), "removed the lifecycle rules of backups\n");
+  ASSERT_EQ(Run({"lifecycle", "get", "r2", kBucket}), cli::kExitOk) << err();
+  EXPECT_EQ(out(), "no lifecycle rules\n");
 }
 
 }  // namespace
