@@ -652,8 +652,11 @@ TEST_F(Md5AfterUploadTest, AFailedPartCopyIsAbortedAndTheObjectKept) {
 
 TEST_F(Md5AfterUploadTest, AnotherWritersObjectIsNeverRewritten) {
   // The copy waits in the fake while another writer replaces the object: the copy is pinned
-  // to the uploaded ETag, so it fails with 412 and the other object stays as written.
-  fake_->AddFault({{"operation", "CopyObject"}, {"action", "delay"}, {"delay_ms", 1500}});
+  // to the uploaded ETag, so it fails with 412 and the other object stays as written. The
+  // fake's request log waits up to 2 s for requests in progress (the delayed copy) before it
+  // answers, so the copy is held longer than that: the other write lands within the delay
+  // whether the log was read before the copy arrived or during it.
+  fake_->AddFault({{"operation", "CopyObject"}, {"action", "delay"}, {"delay_ms", 5000}});
   const std::string data = PatternBytes(11 * kMiB, 27);
   std::thread other([this] {
     fake_->WaitForRequests("CompleteMultipartUpload", 1);
@@ -693,6 +696,9 @@ TEST_F(Md5AfterUploadTest, CancelDuringTheCopyStopsAndKeepsTheObject) {
   EXPECT_TRUE(absl::IsCancelled(result->md5_metadata_status)) << result->md5_metadata_status;
   EXPECT_EQ(result->etag, MultipartEtag(data, kChunk));
   ExpectStored("md5/cancel", data);
+  // The fake still serves the copy the client gave up on; let it end here, or it would land
+  // in the next test's request log (and count as that test's copy).
+  EXPECT_EQ(fake_->WaitForRequests("CopyObject", 1).size(), 1u);
 }
 
 TEST_F(Md5AfterUploadTest, WaitsOutR2sOneWritePerSecondPerKey) {
