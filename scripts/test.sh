@@ -9,7 +9,7 @@
 # Then the same tests again, built with clang under AddressSanitizer and UndefinedBehavior-
 # Sanitizer (build-sanitize/, see cmake/Sanitizers.cmake), and each libFuzzer target of fuzz/
 # for PLUTON_FUZZ_SECONDS (default 20) on its seed corpus. Left out under the sanitizers:
-#   memory_bound_1gib_upload  it measures the daemon's peak RSS, which ASan's shadow memory
+#   memory_bound_1gib_upload(_r2, _s3), concurrent_uploads_memory_bound  it measures the daemon's peak RSS, which ASan's shadow memory
 #                             and quarantine change by design
 #   deploy_rootfs, deploy_manifests  they check the packaged image and the manifests, not code
 #                             the sanitizers instrument
@@ -66,5 +66,5 @@ export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer
 export ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build-sanitize --output-on-failure -j2 --timeout 900 -LE fuzz \
-  -E '^(memory_bound_1gib_upload|deploy_rootfs|deploy_manifests)$'
+  -E '^(memory_bound_1gib_upload(_r2|_s3)?|concurrent_uploads_memory_bound|deploy_rootfs|deploy_manifests)$'
 ctest --test-dir build-sanitize --output-on-failure -j2 -L fuzz
