@@ -65,17 +65,17 @@ grep -q "CANCELLED\|UNAVAILABLE" "$work/upload2.out" ||
 [ "$(partial_count)" -eq 0 ] || fail "a cancelled upload left a partial file"
 echo "ok: an upload still streaming after the grace period was cancelled and left nothing"
 
-# 3. A drain of 3 s: health says NOT_SERVING (overall and for the service) and new calls
-# succeed until the listener closes, which is not before the 3 s are up. (The log is emptied:
-# cases 1 and 2 drained for 0 s.)
+# 3. While draining, health says NOT_SERVING (overall and for the service) and new calls
+# succeed. The drain is long (600 s) so that slow probes (a sanitizer build, a busy machine)
+# still land inside it; a second SIGTERM then ends it at once. (The log is emptied: cases 1
+# and 2 drained for 0 s.)
 : >"$work/server.log"
-start_daemon "$plugins" --drain_seconds=3 --shutdown_grace_seconds=5
+start_daemon "$plugins" --drain_seconds=600 --shutdown_grace_seconds=5
 for service in "" pluton.storage.v1.StorageService; do
   status=$(health $service) || fail "health '$service' before SIGTERM: $status"
   [ "$status" = SERVING ] || fail "health '$service' said $status before SIGTERM"
 done
 kill -TERM "$daemon_pid"
-sigterm_ms=$(now_ms)
 eventually drain_began || fail "the daemon did not begin to drain"
 for service in "" pluton.storage.v1.StorageService; do
   status=$(health $service) && fail "health '$service' said $status while draining"
@@ -85,25 +85,23 @@ cli providers >"$work/providers.out" 2>&1 || fail "a new call while draining fai
 grep -q "^local " "$work/providers.out" || fail "providers while draining: $(cat "$work/providers.out")"
 cli add during-drain --provider local --set root="$work/objects" >/dev/null ||
   fail "a new write call while draining failed"
-checked_ms=$(now_ms)
-[ $((checked_ms - sigterm_ms)) -lt 3000 ] ||
-  fail "the checks took $((checked_ms - sigterm_ms)) ms, past the 3 s drain: they prove nothing"
 kill -0 "$daemon_pid" 2>/dev/null || fail "the daemon exited during the drain"
-eventually daemon_exited || fail "the daemon still runs long after its drain and grace period"
-exited_ms=$(now_ms)
-[ $((exited_ms - sigterm_ms)) -ge 3000 ] ||
-  fail "the daemon exited $((exited_ms - sigterm_ms)) ms after SIGTERM, before its 3 s drain ended"
-stop_daemon || fail "daemon exited non-zero after draining"
-grep -q "shutting down" "$work/server.log" || fail "no shutdown after the drain"
-echo "ok: while draining health said NOT_SERVING and new calls succeeded; exit 0 after $((exited_ms - sigterm_ms)) ms"
-
-# 4. A second SIGTERM during a long drain ends it at once.
-: >"$work/server.log"
-start_daemon "$plugins" --drain_seconds=600
-kill -TERM "$daemon_pid"
-eventually drain_began || fail "the daemon did not begin to drain"
 kill -TERM "$daemon_pid"
 eventually daemon_exited || fail "a second SIGTERM did not cut the 600 s drain short"
 stop_daemon || fail "daemon exited non-zero after a cut-short drain"
 grep -q "drain cut short" "$work/server.log" || fail "the log does not say the drain was cut short"
-echo "ok: a second SIGTERM cut the drain short; exit 0"
+grep -q "shutting down" "$work/server.log" || fail "no shutdown after the drain"
+echo "ok: while draining health said NOT_SERVING and new calls succeeded; a second SIGTERM cut the drain short; exit 0"
+
+# 4. A drain of 2 s with nothing in flight: the daemon exits when it ends, not before.
+: >"$work/server.log"
+start_daemon "$plugins" --drain_seconds=2 --shutdown_grace_seconds=5
+kill -TERM "$daemon_pid"
+sigterm_ms=$(now_ms)
+eventually daemon_exited || fail "the daemon still runs long after its drain and grace period"
+exited_ms=$(now_ms)
+[ $((exited_ms - sigterm_ms)) -ge 2000 ] ||
+  fail "the daemon exited $((exited_ms - sigterm_ms)) ms after SIGTERM, before its 2 s drain ended"
+stop_daemon || fail "daemon exited non-zero after draining"
+grep -q "drain cut short" "$work/server.log" && fail "a drain that ran its course says it was cut short"
+echo "ok: the daemon exited $((exited_ms - sigterm_ms)) ms after SIGTERM, after its 2 s drain"
