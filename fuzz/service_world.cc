@@ -47,9 +47,13 @@ ServiceWorld::ServiceWorld() {
   for (const char* id : {"local", "r2", "s3"}) {
     FUZZ_CHECK(plugins_->Find(id) != nullptr, "a bundled plugin did not load");
   }
+  absl::StatusOr<storage::HostPolicy> policy =
+      storage::HostPolicy::Create({local_root_}, {dir_ + "/storages.db"}, {"127.0.0.1"});
+  Require(policy.status(), "host policy");
+  policy_ = std::make_unique<storage::HostPolicy>(*std::move(policy));
   registry_ = std::make_unique<storage::StorageRegistry>(
       store_.get(), secret_box_.get(), plugins_.get(),
-      storage::ServerConfig().upload_buffer_budget_bytes);
+      storage::ServerConfig().upload_buffer_budget_bytes, policy_.get());
   Require(registry_->Add(local_storage_, "local", {{"root", local_root_}}, false).status(),
           "the local storage");
 }

@@ -47,6 +47,7 @@ class ServiceWorld {
   std::unique_ptr<storage::SqliteStorageStore> store_;
   std::unique_ptr<storage::HostServices> host_;
   std::unique_ptr<storage::PluginSet> plugins_;
+  std::unique_ptr<storage::HostPolicy> policy_;
   std::unique_ptr<storage::StorageRegistry> registry_;
 };
 

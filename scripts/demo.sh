@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: builds everything, starts pluton-storaged on its embedded defaults
-# (127.0.0.1:50051, ./pluton-data, the plugins built beside it), registers a `local` storage, tests it,
+# (127.0.0.1:50051, ./pluton-data, the plugins built beside it) plus the one flag a `local`
+# storage needs (--local_root: which directories storages may use), registers a `local` storage, tests it,
 # streams real data through the service into it, checks the stored bytes, and stops the
 # service with SIGTERM. Safe to run again: the storage is reused and the objects overwritten.
 set -euo pipefail
@@ -10,14 +11,14 @@ cd "$(dirname "$0")/.."
 
 bin=$PWD/build/bin
 work=$PWD/build/demo
-objects=$PWD/pluton-data/objects
+objects=$PWD/pluton-objects
 mkdir -p "$work" "$objects"
 export PLUTON_STORAGE_SERVER=localhost:50051
 cli() { "$bin/pluton-storage" "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "Starting pluton-storaged (log: build/demo/server.log)"
-"$bin/pluton-storaged" >"$work/server.log" 2>&1 &
+"$bin/pluton-storaged" --local_root="$objects" >"$work/server.log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
@@ -30,6 +31,9 @@ cli providers
 step "Registering the storage 'demo-local'"
 if ! cli get demo-local >/dev/null 2>&1; then
   cli add demo-local --provider local --set root="$objects"
+else
+  # Earlier versions kept the objects inside ./pluton-data, which storages may no longer use.
+  cli update demo-local --set root="$objects" >/dev/null
 fi
 cli get demo-local
 

@@ -59,7 +59,9 @@ echo "ok: daemon, CLI, plugins and CA bundle present; no shell, no package manag
 
 data="$work/data"
 mkdir -m 0700 "$data"
-mkdir -m 0700 "$data/objects"
+# The volume holds the registry and, beside it (never inside: storages cannot reach the
+# service's own files), the local storage's objects.
+mkdir -m 0700 "$data/data" "$data/objects"
 chown -R "$uid:$uid" "$data"
 head -c $((5 * 1048576 + 17)) /dev/urandom >"$work/source"
 
@@ -71,8 +73,8 @@ start_in_podman() {
           /usr/bin/pluton-storage --help 2>&1 >/dev/null) || { why=$(tail -n1 <<<"$why"); return 1; }
   container=$(podman run -d --network host --read-only --user "$uid:$uid" --tmpfs /tmp \
                 -v "$data:/var/lib/pluton-storage" "$image" /usr/bin/pluton-storaged \
-                --listen=127.0.0.1:0 --data_dir=/var/lib/pluton-storage \
-                --port_file=/var/lib/pluton-storage/port)
+                --listen=127.0.0.1:0 --data_dir=/var/lib/pluton-storage/data \
+                --local_root=/var/lib/pluton-storage/objects --port_file=/var/lib/pluton-storage/port)
   run_cli() { podman exec -i -e PLUTON_STORAGE_SERVER "$container" /usr/bin/pluton-storage "$@"; }
   stop_daemon() {
     podman stop --time 30 "$container" >/dev/null
@@ -93,7 +95,8 @@ start_in_chroot() {
   mount -t proc proc "$rootfs/proc"
   mount --bind "$data" "$rootfs/var/lib/pluton-storage"
   chroot --userspec="$uid:$uid" "$rootfs" /usr/bin/pluton-storaged --listen=127.0.0.1:0 \
-    --data_dir=/var/lib/pluton-storage --port_file=/var/lib/pluton-storage/port \
+    --data_dir=/var/lib/pluton-storage/data --local_root=/var/lib/pluton-storage/objects \
+    --port_file=/var/lib/pluton-storage/port \
     2>"$work/daemon.log" &
   echo $! >"$work/daemon.pid"
   run_cli() { chroot --userspec="$uid:$uid" "$rootfs" /usr/bin/pluton-storage "$@"; }

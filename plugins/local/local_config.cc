@@ -18,6 +18,7 @@ const plugin_sdk::ConfigSchema& Schema() {
     root.label = "Root directory";
     root.type = FieldType::kString;
     root.required = true;
+    root.format = "local_path";
     root.help =
         "Absolute path of a directory on the service's filesystem. Each bucket is a "
         "subdirectory of it and each object a file below that. The directory must exist and "

@@ -62,10 +62,12 @@ std::vector<FieldSpec> Fields() {
       "address and not a Zone ID. The endpoint https://<Account ID>.r2.cloudflarestorage.com "
       "is derived from it.";
   account.placeholder = "0123456789abcdef0123456789abcdef";
+  account.binds_secrets = true;
 
   FieldSpec& key_id = fields[1];
   key_id.name = kAccessKeyId;
   key_id.label = "Access Key ID";
+  key_id.binds_secrets = true;
   key_id.required = true;
   key_id.help =
       "The Access Key ID of an R2 API token (32 characters), shown when you create the token "
@@ -84,6 +86,7 @@ std::vector<FieldSpec> Fields() {
   FieldSpec& jurisdiction = fields[3];
   jurisdiction.name = kJurisdiction;
   jurisdiction.label = "Jurisdiction";
+  jurisdiction.binds_secrets = true;
   jurisdiction.type = FieldType::kEnum;
   jurisdiction.allowed_values = {"default", "eu", "fedramp"};
   jurisdiction.default_value = "default";
@@ -94,6 +97,7 @@ std::vector<FieldSpec> Fields() {
   FieldSpec& endpoint = fields[4];
   endpoint.name = kEndpoint;
   endpoint.label = "Endpoint override";
+  endpoint.format = "endpoint";
   endpoint.advanced = true;
   endpoint.help =
       "Leave empty for Cloudflare R2. An http:// or https:// URL here replaces the endpoint "

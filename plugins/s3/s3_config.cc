@@ -54,6 +54,7 @@ std::vector<FieldSpec> Fields() {
   std::vector<FieldSpec> fields(9);
   FieldSpec& endpoint = fields[0];
   endpoint.name = kEndpoint;
+  endpoint.format = "endpoint";
   endpoint.label = "Endpoint URL";
   endpoint.help =
       "The S3 service's URL, http:// or https://, e.g. https://s3.wasabisys.com, "
@@ -64,6 +65,7 @@ std::vector<FieldSpec> Fields() {
   FieldSpec& region = fields[1];
   region.name = kRegion;
   region.label = "Region";
+  region.binds_secrets = true;  // with no endpoint, the region names the AWS host
   region.default_value = "us-east-1";
   region.help =
       "The region the bucket lives in and requests are signed for, e.g. us-east-1 or "
@@ -82,6 +84,7 @@ std::vector<FieldSpec> Fields() {
 
   FieldSpec& key_id = fields[3];
   key_id.name = kAccessKeyId;
+  key_id.binds_secrets = true;
   key_id.label = "Access Key ID";
   key_id.required = true;
   key_id.help =

@@ -332,6 +332,14 @@ absl::StatusOr<std::vector<ConfigFieldSpec>> ParseConfigSchema(absl::string_view
     RETURN_IF_ERROR(get_string("help", &field.help));
     RETURN_IF_ERROR(get_bool("advanced", &field.advanced));
     RETURN_IF_ERROR(get_string("placeholder", &field.placeholder));
+    RETURN_IF_ERROR(get_string("format", &field.format));
+    if (!field.format.empty() && field.format != "local_path" && field.format != "endpoint") {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, " has format \"", absl::CHexEscape(field.format),
+                       "\"; the formats are local_path and endpoint"));
+    }
+    RETURN_IF_ERROR(get_bool("binds_secrets", &field.binds_secrets));
+    if (field.format == "endpoint") field.binds_secrets = true;
 
     if (auto it = item.find("default"); it != item.end() && !it->is_null()) {
       if (it->is_string()) {

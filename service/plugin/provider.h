@@ -40,6 +40,8 @@ struct ConfigFieldSpec {
   std::string help;
   bool advanced = false;
   std::string placeholder;
+  std::string format;          // "" | "local_path" | "endpoint" (pluton/storage_plugin.h)
+  bool binds_secrets = false;  // also true for format "endpoint"
 };
 
 struct TestConnectionOptions {

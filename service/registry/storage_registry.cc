@@ -32,14 +32,53 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
   return decoded.substr(3);
 }
 
+// A field's effective value: set, else the schema default.
+std::string ValueOrDefault(const ConfigFieldSpec& field, const ConfigMap& config) {
+  auto it = config.find(field.name);
+  return it == config.end() ? field.default_value : it->second;
+}
+
+// INVALID_ARGUMENT, naming each secret the update leaves out, when it changes a field that
+// re-targets the credentials of a storage that has secrets.
+absl::Status RequireSecretsForRetarget(const Provider& provider, const StorageRecord& record,
+                                       const ConfigMap& stored_secrets, const ConfigMap& merged,
+                                       const StorageUpdate& update) {
+  std::string retargeted;
+  for (const ConfigFieldSpec& field : provider.schema()) {
+    if (field.binds_secrets &&
+        ValueOrDefault(field, merged) != ValueOrDefault(field, record.config)) {
+      retargeted = field.name;
+      break;
+    }
+  }
+  if (retargeted.empty()) return absl::OkStatus();
+  std::vector<FieldViolation> violations;
+  for (const auto& [secret, value] : stored_secrets) {
+    const bool given = update.config.count(secret) != 0 &&
+                       (update.replace_config || update.config_fields.count(secret) != 0);
+    if (!given) {
+      violations.push_back(
+          {absl::StrCat("update.config.", secret),
+           absl::StrCat("changing ", retargeted,
+                        " sends the storage's credentials somewhere else: give ", secret,
+                        " again in the same update (add config.", secret, " to the mask)")});
+    }
+  }
+  if (violations.empty()) return absl::OkStatus();
+  return InvalidArgumentWithViolations("the update re-targets the storage without its secrets",
+                                       violations);
+}
+
 }  // namespace
 
 StorageRegistry::StorageRegistry(StorageStore* store, const SecretBox* secret_box,
-                                 const PluginSet* plugins, uint64_t upload_buffer_budget_bytes)
+                                 const PluginSet* plugins, uint64_t upload_buffer_budget_bytes,
+                                 const HostPolicy* policy)
     : store_(store),
       secret_box_(secret_box),
       plugins_(plugins),
-      upload_buffer_budget_bytes_(upload_buffer_budget_bytes) {}
+      upload_buffer_budget_bytes_(upload_buffer_budget_bytes),
+      policy_(policy) {}
 
 absl::Status StorageRegistry::CheckConfig(const Provider& provider, const ConfigMap& config) const {
   absl::Status status = provider.ValidateConfig(config);
@@ -48,6 +87,7 @@ absl::Status StorageRegistry::CheckConfig(const Provider& provider, const Config
   if (!status.ok()) violations = ViolationsOrMessage(status);
   const size_t before = violations.size();
   CheckChunkSizeFitsBudget(provider.schema(), config, upload_buffer_budget_bytes_, violations);
+  policy_->Check(provider.schema(), config, violations);
   if (violations.size() == before) return status;
   return InvalidArgumentWithViolations("the configuration is invalid", violations);
 }
@@ -209,7 +249,8 @@ absl::StatusOr<StorageView> StorageRegistry::Update(const std::string& ref,
   }
 
   if (update.replace_config || !update.config_fields.empty()) {
-    ASSIGN_OR_RETURN(ConfigMap merged, OpenSecrets(record));
+    ASSIGN_OR_RETURN(const ConfigMap stored_secrets, OpenSecrets(record));
+    ConfigMap merged = stored_secrets;
     for (const auto& [key, value] : record.config) merged[key] = value;
     if (update.replace_config) {
       // Secrets not re-sent keep their stored value; every other field is replaced.
@@ -226,6 +267,7 @@ absl::StatusOr<StorageView> StorageRegistry::Update(const std::string& ref,
         merged[field] = it->second;
       }
     }
+    RETURN_IF_ERROR(RequireSecretsForRetarget(*provider, record, stored_secrets, merged, update));
     absl::Status config_status = CheckConfig(*provider, merged);
     if (absl::IsInvalidArgument(config_status)) {
       return PrefixViolationFields(config_status, "update.config.");
@@ -252,6 +294,16 @@ absl::StatusOr<ResolvedStorage> StorageRegistry::Resolve(const std::string& ref)
         absl::StrCat("storage \"", record.name, "\" uses provider \"", record.provider,
                      "\", which is not loaded; check the service's --plugin_dir"),
         "PROVIDER_NOT_LOADED");
+  }
+  std::vector<FieldViolation> refused;
+  policy_->Check(provider->schema(), record.config, refused);
+  if (!refused.empty()) {
+    return MakeRichStatus(
+        absl::StatusCode::kFailedPrecondition,
+        absl::StrCat("storage \"", record.name,
+                     "\" is no longer allowed by this service: ", refused[0].field, ": ",
+                     refused[0].description, "; update the storage or the service's flags"),
+        "STORAGE_NOT_ALLOWED_BY_HOST_POLICY");
   }
   ASSIGN_OR_RETURN(ConfigMap config, OpenSecrets(record));
   for (const auto& [key, value] : record.config) config[key] = value;

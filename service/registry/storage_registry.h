@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "plugin/plugin_loader.h"
 #include "plugin/provider.h"
+#include "registry/host_policy.h"
 #include "store/secret_box.h"
 #include "store/storage_store.h"
 
@@ -61,9 +62,10 @@ struct StorageUpdate {
 class StorageRegistry {
  public:
   // `upload_buffer_budget_bytes` is the daemon's upload buffer budget: configurations whose
-  // part size (chunk_size) exceeds it are refused (registry/chunk_size_check.h).
+  // part size (chunk_size) exceeds it are refused (registry/chunk_size_check.h). `policy`
+  // says which local paths and endpoints a configuration may name (registry/host_policy.h).
   StorageRegistry(StorageStore* store, const SecretBox* secret_box, const PluginSet* plugins,
-                  uint64_t upload_buffer_budget_bytes);
+                  uint64_t upload_buffer_budget_bytes, const HostPolicy* policy);
 
   // Validates and stores a new storage (or only validates). Violations name request fields
   // ("storage.name", "storage.config.<key>").
@@ -72,10 +74,14 @@ class StorageRegistry {
   absl::StatusOr<StorageView> Get(const std::string& ref);
   absl::StatusOr<StoragePage> List(const std::string& provider_id, int page_size,
                                    const std::string& page_token);
+  // Changing a field that re-targets the credentials (schema "binds_secrets": an endpoint,
+  // account or key id) requires every secret the storage has in the same update, so that a
+  // storage cannot be re-pointed at another host with its stored secret.
   absl::StatusOr<StorageView> Update(const std::string& ref, const StorageUpdate& update);
   absl::Status Delete(const std::string& ref);
 
-  // A saved storage with its secrets opened, for plugin calls.
+  // A saved storage with its secrets opened, for plugin calls. FAILED_PRECONDITION when its
+  // configuration no longer passes the host policy (the operator narrowed it since).
   absl::StatusOr<ResolvedStorage> Resolve(const std::string& ref);
   // An unsaved configuration, validated, for TestConnection before Save.
   absl::StatusOr<ResolvedStorage> ResolveUnsaved(const std::string& provider_id,
@@ -86,8 +92,8 @@ class StorageRegistry {
                                                                const std::string& field) const;
   absl::StatusOr<StorageRecord> Lookup(const std::string& ref);
   // The provider's verdict on `config` plus the service's own rules for it (the part size must
-  // fit the buffer budget): OK, INVALID_ARGUMENT with every violation (fields are config keys),
-  // or the provider's other error.
+  // fit the buffer budget, paths and endpoints the host policy): OK, INVALID_ARGUMENT with every
+  // violation (fields are config keys), or the provider's other error.
   absl::Status CheckConfig(const Provider& provider, const ConfigMap& config) const;
   // Splits `config` into the record's plain config and sealed secrets.
   absl::Status SealInto(const Provider& provider, const ConfigMap& config, StorageRecord& record);
@@ -98,6 +104,7 @@ class StorageRegistry {
   const SecretBox* const secret_box_;
   const PluginSet* const plugins_;
   const uint64_t upload_buffer_budget_bytes_;
+  const HostPolicy* const policy_;
 };
 
 }  // namespace pluton::storage

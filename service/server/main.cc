@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -47,6 +48,16 @@ ABSL_FLAG(std::string, master_key_file, "",
           "exist (e.g. a mounted Kubernetes Secret).");
 ABSL_FLAG(std::string, plugin_dir, "",
           "Directory of provider plugins (*.so). Default: ../plugins next to this binary.");
+ABSL_FLAG(std::vector<std::string>, local_root, {},
+          "Comma-separated directories under which `local` storages may keep their root, e.g. "
+          "/srv/backups. None (the default): `local` storages cannot be added. The data "
+          "directory, database, master key and plugin directory are never allowed.");
+ABSL_FLAG(std::vector<std::string>, allowed_endpoint, {},
+          "Comma-separated host patterns an endpoint override (r2/s3 `endpoint`) may name: "
+          "HOST, HOST:PORT, *.DOMAIN or *.DOMAIN:PORT, e.g. minio.internal:9000. None (the "
+          "default): only the endpoints providers derive themselves (R2 from the account id, "
+          "AWS S3 from the region). Link-local and metadata addresses are reachable only if "
+          "listed.");
 ABSL_FLAG(int64_t, upload_buffer_budget_mib, 256,
           "Memory all uploads together may use for part buffers, in MiB. Uploads wait for room "
           "(backpressure) rather than fail.");
@@ -141,6 +152,8 @@ int main(int argc, char** argv) {
   config.master_key_file = absl::GetFlag(FLAGS_master_key_file);
   config.plugin_dir = absl::GetFlag(FLAGS_plugin_dir);
   if (config.plugin_dir.empty()) config.plugin_dir = DefaultPluginDir();
+  config.local_roots = absl::GetFlag(FLAGS_local_root);
+  config.allowed_endpoints = absl::GetFlag(FLAGS_allowed_endpoint);
   const int drain_seconds = absl::GetFlag(FLAGS_drain_seconds);
   const int grace_seconds = absl::GetFlag(FLAGS_shutdown_grace_seconds);
   if (drain_seconds < 0 || grace_seconds < 0) {

@@ -74,6 +74,7 @@ struct StorageServer::Parts {
   std::unique_ptr<SqliteStorageStore> store;
   std::unique_ptr<HostServices> host;
   std::unique_ptr<PluginSet> plugins;
+  std::unique_ptr<HostPolicy> policy;
   std::unique_ptr<StorageRegistry> registry;
   std::unique_ptr<ObjectRecords> records;
   UploadEnvironment uploads;
@@ -108,9 +109,15 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
     LogWarning(kComponent, "no provider plugin loaded from ", config.plugin_dir);
   }
 
-  parts->registry =
-      std::make_unique<StorageRegistry>(parts->store.get(), parts->secret_box.get(),
-                                        parts->plugins.get(), config.upload_buffer_budget_bytes);
+  // The service's own files are never reachable through a storage.
+  ASSIGN_OR_RETURN(HostPolicy policy,
+                   HostPolicy::Create(config.local_roots,
+                                      {config.data_dir, db_path, key_path, config.plugin_dir},
+                                      config.allowed_endpoints));
+  parts->policy = std::make_unique<HostPolicy>(std::move(policy));
+  parts->registry = std::make_unique<StorageRegistry>(
+      parts->store.get(), parts->secret_box.get(), parts->plugins.get(),
+      config.upload_buffer_budget_bytes, parts->policy.get());
   parts->records = std::make_unique<ObjectRecords>(parts->store.get());
   parts->uploads.registry = parts->registry.get();
   parts->uploads.records = parts->records.get();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -22,6 +23,11 @@ struct ServerConfig {
   std::string database_path;                       // "" = <data_dir>/storages.db
   std::string master_key_file;                     // "" = <data_dir>/master.key, created if missing
   std::string plugin_dir;                          // required
+  // What storages may name on this host (registry/host_policy.h): directories local storages
+  // may use (none: local storages cannot be added), and endpoint host patterns an endpoint
+  // override may name (none: only endpoints plugins derive themselves).
+  std::vector<std::string> local_roots;
+  std::vector<std::string> allowed_endpoints;
   // The service has no authentication yet: Start refuses a listen address other machines can
   // reach (IsLocalOnlyListenAddress) unless this is set, for a deployment whose network policy
   // or mesh restricts who may call.

@@ -26,7 +26,8 @@ start_daemon() {
   local plugins=$1; shift
   rm -f "$work/port"
   "$bin/pluton-storaged" --listen=127.0.0.1:0 --port_file="$work/port" --data_dir="$work/data" \
-    --plugin_dir="$plugins" --drain_seconds=0 "$@" 2>>"$work/server.log" &
+    --plugin_dir="$plugins" --drain_seconds=0 --local_root="$work" \
+    --allowed_endpoint=127.0.0.1,localhost "$@" 2>>"$work/server.log" &
   daemon_pid=$!
   if ! eventually test -s "$work/port"; then
     echo "FAIL: pluton-storaged did not start"; cat "$work/server.log"; exit 1

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,10 @@ class ServerFixture : public ::testing::Test {
     config.listen_address = "127.0.0.1:0";
     config.data_dir = dir_.Sub("data");
     config.plugin_dir = dir_.Sub("plugins");
+    // Local storages anywhere in the test's directory (but its data and plugins); endpoint
+    // overrides to the fakes and servers tests run on loopback.
+    config.local_roots = local_roots_.value_or(std::vector<std::string>{dir_.path()});
+    config.allowed_endpoints = {"127.0.0.1", "localhost"};
     config.upload_read_window_bytes = read_window_bytes_;
     config.upload_buffer_budget_bytes = upload_buffer_budget_bytes_;
     config.enable_reflection = enable_reflection_;
@@ -102,9 +107,10 @@ class ServerFixture : public ::testing::Test {
   TempDir dir_;
   std::vector<std::string> plugins_;  // more plugin files to load, set before SetUp
   size_t read_window_bytes_ = 4 << 20;
-  uint64_t upload_buffer_budget_bytes_ = 256ull << 20;  // the daemon's default
-  bool enable_reflection_ = false;                      // the daemon's default
-  int max_concurrent_downloads_ = 64;                   // the daemon's default
+  uint64_t upload_buffer_budget_bytes_ = 256ull << 20;   // the daemon's default
+  bool enable_reflection_ = false;                       // the daemon's default
+  int max_concurrent_downloads_ = 64;                    // the daemon's default
+  std::optional<std::vector<std::string>> local_roots_;  // unset: the test's directory
   std::unique_ptr<storage::StorageServer> server_;
   std::unique_ptr<storage::client::StorageClient> client_;
 };

@@ -360,7 +360,15 @@ typedef struct pluton_plugin_api {
 
   /* Required. The configuration form as JSON: an array of objects with the keys "name",
    * "label", "type" ("string"|"integer"|"bool"|"enum"|"size"), "required", "secret",
-   * "default", "allowed_values", "help", "advanced", "placeholder". Static lifetime.
+   * "default", "allowed_values", "help", "advanced", "placeholder", and optionally
+   * "format" and "binds_secrets" (hosts that predate them ignore them):
+   *   "format": "local_path" for a directory on the service's host (the host confines it to
+   *   the directories its operator allows and never to its own files); "endpoint" for a URL
+   *   the plugin sends requests to (the host checks its host against the operator's
+   *   allowlist). A plugin must mark every such field: the host checks only marked ones.
+   *   "binds_secrets": true when changing the field re-targets the credentials (an account, a
+   *   key id); the host then requires the secret fields in the same update. Implied by
+   *   "format": "endpoint". Static lifetime.
    * Keys the schema does not declare are refused by the host before validate_config. A field
    * named "chunk_size" of type "size" is taken to be the size of the part buffers uploads
    * reserve from the host's budget: the host refuses values larger than the whole budget. */

@@ -200,7 +200,7 @@ ConfigSchema::ConfigSchema(std::vector<FieldSpec> fields) : fields_(std::move(fi
       throw std::invalid_argument("config schema: default of field \"" + f.name +
                                   "\" is not a valid " + FieldTypeName(f.type));
     }
-    array.push_back({
+    nlohmann::json& entry = array.emplace_back(nlohmann::json{
         {"name", f.name},
         {"label", f.label},
         {"type", FieldTypeName(f.type)},
@@ -212,6 +212,8 @@ ConfigSchema::ConfigSchema(std::vector<FieldSpec> fields) : fields_(std::move(fi
         {"advanced", f.advanced},
         {"placeholder", f.placeholder},
     });
+    if (!f.format.empty()) entry["format"] = f.format;
+    if (f.binds_secrets) entry["binds_secrets"] = true;
   }
   // Invalid UTF-8 in a label or help text is a plugin bug; replace it rather than throw.
   json_ = array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

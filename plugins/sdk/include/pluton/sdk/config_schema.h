@@ -46,6 +46,13 @@ struct FieldSpec {
   std::string help;                         // one or two sentences for people
   bool advanced = false;                    // hidden behind "advanced" in forms
   std::string placeholder;                  // example shown in an empty input
+  // What the value names, for the host's policy ("" for nothing it checks): "local_path", a
+  // directory on the service's host that the host confines to its --local_root directories;
+  // "endpoint", a URL the plugin sends requests to, checked against --allowed_endpoint.
+  std::string format;
+  // Changing the field re-targets the credentials (an endpoint, an account, a key id): the
+  // host then requires the secret fields in the same update. Implied by format "endpoint".
+  bool binds_secrets = false;
 };
 
 // A validated configuration: the user's values with defaults applied, typed on demand.
@@ -93,7 +100,8 @@ class ConfigSchema {
 
   // The schema as the JSON documented at config_schema_json: an array of objects with "name",
   // "label", "type", "required", "secret", "default" (a string, "" for none),
-  // "allowed_values" (array of strings), "help", "advanced", "placeholder". The pointer stays
+  // "allowed_values" (array of strings), "help", "advanced", "placeholder", and "format" and
+  // "binds_secrets" when set. The pointer stays
   // valid for the schema object's lifetime.
   const char* json() const { return json_.c_str(); }
 
