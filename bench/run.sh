@@ -65,7 +65,7 @@ timed_download() {
 
 # --- Pluton: the CLI streams to pluton-storaged, which uploads with the s3 plugin.
 "$bin/pluton-storaged" --listen=127.0.0.1:0 --port_file="$work/pluton.port" \
-  --data_dir="$work/pluton" --allowed_endpoint=127.0.0.1 --upload_buffer_budget_mib=$((part_mib * (concurrency + 2))) \
+  --data_dir="$work/pluton" $([ "$(id -u)" = 0 ] || echo --allow_plugins_owned_by_service_user) --allowed_endpoint=127.0.0.1 --upload_buffer_budget_mib=$((part_mib * (concurrency + 2))) \
   2>"$work/pluton.log" &
 service_pid=$!
 pids+=("$service_pid")

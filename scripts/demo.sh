@@ -18,7 +18,10 @@ cli() { "$bin/pluton-storage" "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "Starting pluton-storaged (log: build/demo/server.log)"
-"$bin/pluton-storaged" --local_root="$objects" >"$work/server.log" 2>&1 &
+# Run as the user who built it, the daemon must be told to trust plugins that user owns.
+own_plugins=
+[ "$(id -u)" = 0 ] || own_plugins=--allow_plugins_owned_by_service_user
+"$bin/pluton-storaged" --local_root="$objects" $own_plugins >"$work/server.log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do

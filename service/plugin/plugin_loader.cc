@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "plugin/plugin_files.h"
 #include "plugin/plugin_provider.h"
 
 namespace pluton::storage {
@@ -24,47 +25,6 @@ constexpr char kComponent[] = "plugins";
 std::string DlErrorOr(absl::string_view fallback) {
   const char* error = dlerror();
   return error != nullptr ? std::string(error) : std::string(fallback);
-}
-
-// The "*.so" files in `directory`, sorted by name so the load order (and so which of two
-// plugins with the same id wins) does not depend on the file system.
-absl::StatusOr<std::vector<fs::path>> ListPluginFiles(const std::string& directory) {
-  constexpr absl::string_view fix =
-      "; point --plugin_dir at the directory holding the provider plugins (*.so)";
-  std::error_code ec;
-  const fs::file_status status = fs::status(directory, ec);
-  if (status.type() == fs::file_type::not_found) {
-    return absl::NotFoundError(
-        absl::StrCat("plugin directory ", directory, " does not exist", fix));
-  }
-  if (ec) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read plugin directory ", directory, ": ", ec.message(), fix));
-  }
-  if (status.type() != fs::file_type::directory) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("plugin directory ", directory, " is not a directory", fix));
-  }
-  std::vector<fs::path> files;
-  fs::directory_iterator it(directory, ec);
-  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    const fs::path& path = it->path();
-    if (!absl::EndsWith(path.filename().string(), ".so")) continue;
-    // Regular files, through symlinks. A dangling symlink is kept so that its refusal is
-    // logged; directories, FIFOs (dlopen would block on them) and the like are skipped.
-    std::error_code type_ec;
-    const bool regular = it->is_regular_file(type_ec);
-    const bool dangling = !regular && it->is_symlink(type_ec) &&
-                          it->status(type_ec).type() == fs::file_type::not_found;
-    if (regular || dangling) files.push_back(path);
-  }
-  if (ec) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read plugin directory ", directory, ": ", ec.message(), fix));
-  }
-  std::sort(files.begin(), files.end(),
-            [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
-  return files;
 }
 
 }  // namespace

@@ -48,6 +48,10 @@ ABSL_FLAG(std::string, master_key_file, "",
           "exist (e.g. a mounted Kubernetes Secret).");
 ABSL_FLAG(std::string, plugin_dir, "",
           "Directory of provider plugins (*.so). Default: ../plugins next to this binary.");
+ABSL_FLAG(bool, allow_plugins_owned_by_service_user, false,
+          "Load plugins the service's own (non-root) user owns or can write. Plugins run as the "
+          "service, so by default it refuses to start when they could be replaced by it; for a "
+          "development build run by the user who built it.");
 ABSL_FLAG(std::vector<std::string>, local_root, {},
           "Comma-separated directories under which `local` storages may keep their root, e.g. "
           "/srv/backups. None (the default): `local` storages cannot be added. The data "
@@ -152,6 +156,8 @@ int main(int argc, char** argv) {
   config.master_key_file = absl::GetFlag(FLAGS_master_key_file);
   config.plugin_dir = absl::GetFlag(FLAGS_plugin_dir);
   if (config.plugin_dir.empty()) config.plugin_dir = DefaultPluginDir();
+  config.allow_plugins_owned_by_service_user =
+      absl::GetFlag(FLAGS_allow_plugins_owned_by_service_user);
   config.local_roots = absl::GetFlag(FLAGS_local_root);
   config.allowed_endpoints = absl::GetFlag(FLAGS_allowed_endpoint);
   const int drain_seconds = absl::GetFlag(FLAGS_drain_seconds);

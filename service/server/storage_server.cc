@@ -1,6 +1,7 @@
 #include "server/storage_server.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "plugin/host_services.h"
+#include "plugin/plugin_files.h"
 #include "plugin/plugin_loader.h"
 #include "registry/storage_registry.h"
 #include "server/listen_address.h"
@@ -104,6 +106,8 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
   ASSIGN_OR_RETURN(parts->store, SqliteStorageStore::Open(db_path));
 
   parts->host = std::make_unique<HostServices>(config.upload_buffer_budget_bytes);
+  RETURN_IF_ERROR(CheckPluginFilesTrusted(config.plugin_dir, geteuid(),
+                                          config.allow_plugins_owned_by_service_user));
   ASSIGN_OR_RETURN(parts->plugins, PluginSet::Load(config.plugin_dir, parts->host->api()));
   if (parts->plugins->providers().empty()) {
     LogWarning(kComponent, "no provider plugin loaded from ", config.plugin_dir);

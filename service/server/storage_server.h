@@ -23,6 +23,10 @@ struct ServerConfig {
   std::string database_path;                       // "" = <data_dir>/storages.db
   std::string master_key_file;                     // "" = <data_dir>/master.key, created if missing
   std::string plugin_dir;                          // required
+  // Plugins run as the service, so Start refuses a plugin directory or file others can change
+  // (plugin/plugin_files.h), including the service's own (non-root) user unless this is set:
+  // a development build run by the user who built it.
+  bool allow_plugins_owned_by_service_user = false;
   // What storages may name on this host (registry/host_policy.h): directories local storages
   // may use (none: local storages cannot be added), and endpoint host patterns an endpoint
   // override may name (none: only endpoints plugins derive themselves).

@@ -16,6 +16,9 @@
 daemon_pid=
 r2fake_pid=
 here_e2e=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# A developer's build belongs to the user running the tests, who also runs the daemon.
+own_plugins=
+[ "$(id -u)" = 0 ] || own_plugins=--allow_plugins_owned_by_service_user
 
 eventually() {
   for _ in $(seq 1200); do "$@" && return 0; sleep 0.05; done
@@ -27,7 +30,7 @@ start_daemon() {
   rm -f "$work/port"
   "$bin/pluton-storaged" --listen=127.0.0.1:0 --port_file="$work/port" --data_dir="$work/data" \
     --plugin_dir="$plugins" --drain_seconds=0 --local_root="$work" \
-    --allowed_endpoint=127.0.0.1,localhost "$@" 2>>"$work/server.log" &
+    --allowed_endpoint=127.0.0.1,localhost $own_plugins "$@" 2>>"$work/server.log" &
   daemon_pid=$!
   if ! eventually test -s "$work/port"; then
     echo "FAIL: pluton-storaged did not start"; cat "$work/server.log"; exit 1

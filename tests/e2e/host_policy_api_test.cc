@@ -4,6 +4,7 @@
 // and checks the code, the field named, and that nothing was saved or touched.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -206,6 +207,21 @@ TEST_F(HostPolicyApiTest, ReTargetingToAnUnlistedEndpointIsRefusedEvenWithTheSec
   auto stored = client_->GetStorage(get);
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->config().count("endpoint"), 0u) << "the refused update changed the storage";
+}
+
+TEST_F(HostPolicyApiTest, APluginDirectoryOthersCanWriteStopsTheStartBeforeAnyPluginRuns) {
+  StopServer();
+  ASSERT_EQ(chmod(dir_.Sub("plugins").c_str(), 0777), 0);
+  storage::ServerConfig config;
+  config.listen_address = "127.0.0.1:0";
+  config.data_dir = dir_.Sub("data");
+  config.plugin_dir = dir_.Sub("plugins");
+  config.allow_plugins_owned_by_service_user = true;
+  auto server = storage::StorageServer::Start(config);
+  ASSERT_EQ(server.status().code(), absl::StatusCode::kFailedPrecondition) << server.status();
+  EXPECT_THAT(server.status().message(),
+              HasSubstr(dir_.Sub("plugins") + " can be changed by everyone"));
+  ASSERT_EQ(chmod(dir_.Sub("plugins").c_str(), 0755), 0);
 }
 
 }  // namespace

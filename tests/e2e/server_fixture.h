@@ -7,6 +7,7 @@
 #define PLUTON_TESTS_E2E_SERVER_FIXTURE_H_
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
@@ -48,6 +49,8 @@ class ServerFixture : public ::testing::Test {
     config.plugin_dir = dir_.Sub("plugins");
     // Local storages anywhere in the test's directory (but its data and plugins); endpoint
     // overrides to the fakes and servers tests run on loopback.
+    // A developer's build belongs to the user who runs the tests; CI runs them as root.
+    config.allow_plugins_owned_by_service_user = geteuid() != 0;
     config.local_roots = local_roots_.value_or(std::vector<std::string>{dir_.path()});
     config.allowed_endpoints = {"127.0.0.1", "localhost"};
     config.upload_read_window_bytes = read_window_bytes_;

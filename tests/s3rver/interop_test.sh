@@ -51,7 +51,7 @@ for _ in $(seq 600); do curl -s -o /dev/null "$endpoint" && { up=1; break; }; sl
 [ "$up" -eq 1 ] || { echo "FAIL: s3rver did not answer on $endpoint within 60 s"; cat "$work/s3rver.log"; exit 1; }
 
 "$bin/pluton-storaged" --listen=127.0.0.1:0 --port_file="$work/port" --data_dir="$work/data" \
-  --plugin_dir="$plugins" --allowed_endpoint=127.0.0.1,localhost 2>"$work/server.log" &
+  --plugin_dir="$plugins" $([ "$(id -u)" = 0 ] || echo --allow_plugins_owned_by_service_user) --allowed_endpoint=127.0.0.1,localhost 2>"$work/server.log" &
 pids+=($!)
 for _ in $(seq 600); do [ -s "$work/port" ] && break; sleep 0.05; done
 [ -s "$work/port" ] || { echo "FAIL: pluton-storaged did not start"; cat "$work/server.log"; exit 1; }
