@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/connection_test.h"
+#include "api/authorized_call.h"
 #include "api/proto_conversions.h"
 #include "api/unary_call.h"
 #include "common/rich_status.h"
@@ -54,20 +55,21 @@ absl::StatusOr<StorageUpdate> UpdateFromRequest(const v1::UpdateStorageRequest& 
 
 StorageServiceImpl::StorageServiceImpl(StorageRegistry* registry, const PluginSet* plugins,
                                        UploadEnvironment* uploads, ObjectRecords* records,
-                                       int max_concurrent_downloads)
+                                       int max_concurrent_downloads, const Authorizer* authorizer)
     : registry_(registry),
       plugins_(plugins),
       uploads_(uploads),
       records_(records),
-      downloads_(max_concurrent_downloads) {}
+      downloads_(max_concurrent_downloads),
+      authorizer_(authorizer) {}
 
 // Registry calls run inline (no BlockingCallLimiter); provider calls on &blocking_calls_.
 
 grpc::ServerUnaryReactor* StorageServiceImpl::ListProviders(grpc::CallbackServerContext* context,
                                                             const grpc::ByteBuffer* request,
                                                             grpc::ByteBuffer* response) {
-  return ServeUnary<v1::ListProvidersRequest, v1::ListProvidersResponse>(
-      context, request, response, nullptr,
+  return ServeAuthorizedUnary<v1::ListProvidersRequest, v1::ListProvidersResponse>(
+      *authorizer_, Rpc::kListProviders, context, request, response, nullptr,
       [this](const v1::ListProvidersRequest& /*request*/, v1::ListProvidersResponse* response,
              const std::atomic<bool>& /*cancelled*/) {
         for (const auto& provider : plugins_->providers()) {
@@ -85,8 +87,8 @@ grpc::ServerUnaryReactor* StorageServiceImpl::ListProviders(grpc::CallbackServer
 grpc::ServerUnaryReactor* StorageServiceImpl::AddStorage(grpc::CallbackServerContext* context,
                                                          const grpc::ByteBuffer* request,
                                                          grpc::ByteBuffer* response) {
-  return ServeUnary<v1::AddStorageRequest, v1::Storage>(
-      context, request, response, nullptr,
+  return ServeAuthorizedUnary<v1::AddStorageRequest, v1::Storage>(
+      *authorizer_, Rpc::kAddStorage, context, request, response, nullptr,
       [this](const v1::AddStorageRequest& request, v1::Storage* response,
              const std::atomic<bool>& /*cancelled*/) {
         const v1::Storage& storage = request.storage();
@@ -101,8 +103,8 @@ grpc::ServerUnaryReactor* StorageServiceImpl::AddStorage(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* StorageServiceImpl::GetStorage(grpc::CallbackServerContext* context,
                                                          const grpc::ByteBuffer* request,
                                                          grpc::ByteBuffer* response) {
-  return ServeUnary<v1::GetStorageRequest, v1::Storage>(
-      context, request, response, nullptr,
+  return ServeAuthorizedUnary<v1::GetStorageRequest, v1::Storage>(
+      *authorizer_, Rpc::kGetStorage, context, request, response, nullptr,
       [this](const v1::GetStorageRequest& request, v1::Storage* response,
              const std::atomic<bool>& /*cancelled*/) {
         absl::StatusOr<StorageView> storage = registry_->Get(request.storage());
@@ -114,15 +116,26 @@ grpc::ServerUnaryReactor* StorageServiceImpl::GetStorage(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* StorageServiceImpl::ListStorages(grpc::CallbackServerContext* context,
                                                            const grpc::ByteBuffer* request,
                                                            grpc::ByteBuffer* response) {
+  // An agent or reader sees only the storages it is granted: registry pages are read until
+  // one holds a granted storage (or the list ends), so a page is never empty while
+  // next_page_token is set, and it may be shorter than page_size.
+  absl::StatusOr<CallAccess> access = authorizer_->Admit(*context, Rpc::kListStorages);
+  if (!access.ok()) return FinishNow(context, access.status());
   return ServeUnary<v1::ListStoragesRequest, v1::ListStoragesResponse>(
       context, request, response, nullptr,
-      [this](const v1::ListStoragesRequest& request, v1::ListStoragesResponse* response,
-             const std::atomic<bool>& /*cancelled*/) {
-        absl::StatusOr<StoragePage> page =
-            registry_->List(request.provider(), request.page_size(), request.page_token());
-        if (!page.ok()) return page.status();
-        for (const StorageView& view : page->storages) ToProto(view, response->add_storages());
-        response->set_next_page_token(page->next_page_token);
+      [this, access = *std::move(access)](const v1::ListStoragesRequest& request,
+                                          v1::ListStoragesResponse* response,
+                                          const std::atomic<bool>& /*cancelled*/) {
+        std::string page_token = request.page_token();
+        do {
+          ASSIGN_OR_RETURN(StoragePage page,
+                           registry_->List(request.provider(), request.page_size(), page_token));
+          for (const StorageView& view : page.storages) {
+            if (access.Sees(view.id, view.name)) ToProto(view, response->add_storages());
+          }
+          page_token = page.next_page_token;
+        } while (response->storages().empty() && !page_token.empty());
+        response->set_next_page_token(page_token);
         return absl::OkStatus();
       });
 }
@@ -130,8 +143,8 @@ grpc::ServerUnaryReactor* StorageServiceImpl::ListStorages(grpc::CallbackServerC
 grpc::ServerUnaryReactor* StorageServiceImpl::UpdateStorage(grpc::CallbackServerContext* context,
                                                             const grpc::ByteBuffer* request,
                                                             grpc::ByteBuffer* response) {
-  return ServeUnary<v1::UpdateStorageRequest, v1::Storage>(
-      context, request, response, nullptr,
+  return ServeAuthorizedUnary<v1::UpdateStorageRequest, v1::Storage>(
+      *authorizer_, Rpc::kUpdateStorage, context, request, response, nullptr,
       [this](const v1::UpdateStorageRequest& request, v1::Storage* response,
              const std::atomic<bool>& /*cancelled*/) {
         ASSIGN_OR_RETURN(StorageUpdate update, UpdateFromRequest(request));
@@ -144,8 +157,8 @@ grpc::ServerUnaryReactor* StorageServiceImpl::UpdateStorage(grpc::CallbackServer
 grpc::ServerUnaryReactor* StorageServiceImpl::DeleteStorage(grpc::CallbackServerContext* context,
                                                             const grpc::ByteBuffer* request,
                                                             grpc::ByteBuffer* response) {
-  return ServeUnary<v1::DeleteStorageRequest, v1::DeleteStorageResponse>(
-      context, request, response, nullptr,
+  return ServeAuthorizedUnary<v1::DeleteStorageRequest, v1::DeleteStorageResponse>(
+      *authorizer_, Rpc::kDeleteStorage, context, request, response, nullptr,
       [this](const v1::DeleteStorageRequest& request, v1::DeleteStorageResponse* /*response*/,
              const std::atomic<bool>& /*cancelled*/) {
         return registry_->Delete(request.storage());
@@ -155,29 +168,39 @@ grpc::ServerUnaryReactor* StorageServiceImpl::DeleteStorage(grpc::CallbackServer
 grpc::ServerUnaryReactor* StorageServiceImpl::TestConnection(grpc::CallbackServerContext* context,
                                                              const grpc::ByteBuffer* request,
                                                              grpc::ByteBuffer* response) {
-  return ServeUnary<v1::TestConnectionRequest, v1::TestConnectionResponse>(
-      context, request, response, &blocking_calls_,
+  return ServeAuthorizedUnary<v1::TestConnectionRequest, v1::TestConnectionResponse>(
+      *authorizer_, Rpc::kTestConnection, context, request, response, &blocking_calls_,
       [this](const v1::TestConnectionRequest& request, v1::TestConnectionResponse* response,
              const std::atomic<bool>& cancelled) {
         return RunConnectionTest(registry_, request, response, &cancelled);
       });
 }
 
+// Streaming calls are admitted here and check their storage once they decoded it: Upload
+// from its header, Download from its request.
 grpc::ServerReadReactor<grpc::ByteBuffer>* StorageServiceImpl::Upload(
     grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
-  return new UploadReactor(uploads_, context, response);
+  absl::StatusOr<CallAccess> access = authorizer_->Admit(*context, Rpc::kUpload);
+  if (!access.ok()) {
+    return new RefusedStream<grpc::ServerReadReactor<grpc::ByteBuffer>>(access.status());
+  }
+  return new UploadReactor(uploads_, context, response, *std::move(access));
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StorageServiceImpl::Download(
-    grpc::CallbackServerContext* /*context*/, const grpc::ByteBuffer* request) {
-  return new DownloadReactor(registry_, records_, &downloads_, request);
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+  absl::StatusOr<CallAccess> access = authorizer_->Admit(*context, Rpc::kDownload);
+  if (!access.ok()) {
+    return new RefusedStream<grpc::ServerWriteReactor<grpc::ByteBuffer>>(access.status());
+  }
+  return new DownloadReactor(registry_, records_, &downloads_, request, *std::move(access));
 }
 
 grpc::ServerUnaryReactor* StorageServiceImpl::ListObjects(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer* request,
                                                           grpc::ByteBuffer* response) {
-  return ServeUnary<v1::ListObjectsRequest, v1::ListObjectsResponse>(
-      context, request, response, &blocking_calls_,
+  return ServeAuthorizedUnary<v1::ListObjectsRequest, v1::ListObjectsResponse>(
+      *authorizer_, Rpc::kListObjects, context, request, response, &blocking_calls_,
       [this](const v1::ListObjectsRequest& request, v1::ListObjectsResponse* response,
              const std::atomic<bool>& cancelled) {
         return storage::ListObjects(registry_, request, response, &cancelled);
@@ -187,8 +210,8 @@ grpc::ServerUnaryReactor* StorageServiceImpl::ListObjects(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* StorageServiceImpl::StatObject(grpc::CallbackServerContext* context,
                                                          const grpc::ByteBuffer* request,
                                                          grpc::ByteBuffer* response) {
-  return ServeUnary<v1::StatObjectRequest, v1::ObjectInfo>(
-      context, request, response, &blocking_calls_,
+  return ServeAuthorizedUnary<v1::StatObjectRequest, v1::ObjectInfo>(
+      *authorizer_, Rpc::kStatObject, context, request, response, &blocking_calls_,
       [this](const v1::StatObjectRequest& request, v1::ObjectInfo* response,
              const std::atomic<bool>& cancelled) {
         return storage::StatObject(registry_, records_, request, response, &cancelled);
@@ -198,8 +221,8 @@ grpc::ServerUnaryReactor* StorageServiceImpl::StatObject(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObject(grpc::CallbackServerContext* context,
                                                            const grpc::ByteBuffer* request,
                                                            grpc::ByteBuffer* response) {
-  return ServeUnary<v1::DeleteObjectRequest, v1::DeleteObjectResponse>(
-      context, request, response, &blocking_calls_,
+  return ServeAuthorizedUnary<v1::DeleteObjectRequest, v1::DeleteObjectResponse>(
+      *authorizer_, Rpc::kDeleteObject, context, request, response, &blocking_calls_,
       [this](const v1::DeleteObjectRequest& request, v1::DeleteObjectResponse* /*response*/,
              const std::atomic<bool>& cancelled) {
         return storage::DeleteObject(registry_, records_, request, &cancelled);
@@ -209,8 +232,8 @@ grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObject(grpc::CallbackServerC
 grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObjects(grpc::CallbackServerContext* context,
                                                             const grpc::ByteBuffer* request,
                                                             grpc::ByteBuffer* response) {
-  return ServeUnary<v1::DeleteObjectsRequest, v1::DeleteObjectsResponse>(
-      context, request, response, &blocking_calls_,
+  return ServeAuthorizedUnary<v1::DeleteObjectsRequest, v1::DeleteObjectsResponse>(
+      *authorizer_, Rpc::kDeleteObjects, context, request, response, &blocking_calls_,
       [this](const v1::DeleteObjectsRequest& request, v1::DeleteObjectsResponse* response,
              const std::atomic<bool>& cancelled) {
         return storage::DeleteObjects(registry_, records_, request, response, &cancelled);
@@ -220,8 +243,8 @@ grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObjects(grpc::CallbackServer
 grpc::ServerUnaryReactor* StorageServiceImpl::ListIncompleteUploads(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return ServeUnary<v1::ListIncompleteUploadsRequest, v1::ListIncompleteUploadsResponse>(
-      context, request, response, &blocking_calls_,
+  return ServeAuthorizedUnary<v1::ListIncompleteUploadsRequest, v1::ListIncompleteUploadsResponse>(
+      *authorizer_, Rpc::kListIncompleteUploads, context, request, response, &blocking_calls_,
       [this](const v1::ListIncompleteUploadsRequest& request,
              v1::ListIncompleteUploadsResponse* response, const std::atomic<bool>& cancelled) {
         return storage::ListIncompleteUploads(registry_, request, response, &cancelled);
@@ -231,8 +254,8 @@ grpc::ServerUnaryReactor* StorageServiceImpl::ListIncompleteUploads(
 grpc::ServerUnaryReactor* StorageServiceImpl::CleanupIncompleteUploads(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return ServeUnary<v1::CleanupIncompleteUploadsRequest, v1::CleanupIncompleteUploadsResponse>(
-      context, request, response, &blocking_calls_,
+  return ServeAuthorizedUnary<v1::CleanupIncompleteUploadsRequest, v1::CleanupIncompleteUploadsResponse>(
+      *authorizer_, Rpc::kCleanupIncompleteUploads, context, request, response, &blocking_calls_,
       [this](const v1::CleanupIncompleteUploadsRequest& request,
              v1::CleanupIncompleteUploadsResponse* response, const std::atomic<bool>& cancelled) {
         return storage::CleanupIncompleteUploads(registry_, request, response, &cancelled);
@@ -242,8 +265,8 @@ grpc::ServerUnaryReactor* StorageServiceImpl::CleanupIncompleteUploads(
 grpc::ServerUnaryReactor* StorageServiceImpl::GetLifecycle(grpc::CallbackServerContext* context,
                                                            const grpc::ByteBuffer* request,
                                                            grpc::ByteBuffer* response) {
-  return ServeUnary<v1::GetLifecycleRequest, v1::Lifecycle>(
-      context, request, response, &blocking_calls_,
+  return ServeAuthorizedUnary<v1::GetLifecycleRequest, v1::Lifecycle>(
+      *authorizer_, Rpc::kGetLifecycle, context, request, response, &blocking_calls_,
       [this](const v1::GetLifecycleRequest& request, v1::Lifecycle* response,
              const std::atomic<bool>& cancelled) {
         return storage::GetLifecycle(registry_, request, response, &cancelled);
@@ -253,8 +276,8 @@ grpc::ServerUnaryReactor* StorageServiceImpl::GetLifecycle(grpc::CallbackServerC
 grpc::ServerUnaryReactor* StorageServiceImpl::SetLifecycle(grpc::CallbackServerContext* context,
                                                            const grpc::ByteBuffer* request,
                                                            grpc::ByteBuffer* response) {
-  return ServeUnary<v1::SetLifecycleRequest, v1::Lifecycle>(
-      context, request, response, &blocking_calls_,
+  return ServeAuthorizedUnary<v1::SetLifecycleRequest, v1::Lifecycle>(
+      *authorizer_, Rpc::kSetLifecycle, context, request, response, &blocking_calls_,
       [this](const v1::SetLifecycleRequest& request, v1::Lifecycle* response,
              const std::atomic<bool>& cancelled) {
         return storage::SetLifecycle(registry_, request, response, &cancelled);

@@ -17,6 +17,7 @@
 #define PLUTON_SERVICE_API_STORAGE_SERVICE_H_
 
 #include "api/blocking_call_reactor.h"
+#include "auth/authorizer.h"
 #include "objects/object_records.h"
 #include "plugin/plugin_loader.h"
 #include "pluton/storage/v1/storage_service.grpc.pb.h"
@@ -50,10 +51,11 @@ using RawStorageService =
 
 class StorageServiceImpl final : public RawStorageService {
  public:
-  // Everything is borrowed and must outlive the service.
+  // Everything is borrowed and must outlive the service. Every call is admitted by
+  // `authorizer` (not null; auth/authorizer.h).
   StorageServiceImpl(StorageRegistry* registry, const PluginSet* plugins,
                      UploadEnvironment* uploads, ObjectRecords* records,
-                     int max_concurrent_downloads);
+                     int max_concurrent_downloads, const Authorizer* authorizer);
 
   grpc::ServerUnaryReactor* ListProviders(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,
@@ -114,6 +116,7 @@ class StorageServiceImpl final : public RawStorageService {
   ObjectRecords* const records_;
   BlockingCallLimiter blocking_calls_{kMaxBlockingCalls};
   BlockingCallLimiter downloads_;
+  const Authorizer* const authorizer_;
 };
 
 }  // namespace pluton::storage

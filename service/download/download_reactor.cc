@@ -33,10 +33,12 @@ DownloadSpec SpecFromRequest(const v1::DownloadRequest& request) {
 }  // namespace
 
 DownloadReactor::DownloadReactor(StorageRegistry* registry, ObjectRecords* records,
-                                 BlockingCallLimiter* limiter, const grpc::ByteBuffer* raw_request)
+                                 BlockingCallLimiter* limiter, const grpc::ByteBuffer* raw_request,
+                                 CallAccess access)
     : registry_(registry),
       records_(records),
       limiter_(limiter),
+      access_(std::move(access)),
       raw_request_(raw_request),
       start_time_(absl::Now()) {
   admitted_ = limiter_->TryAcquire();
@@ -137,6 +139,7 @@ void DownloadReactor::Run() {
 
 absl::Status DownloadReactor::Stream() {
   RETURN_IF_ERROR(DecodeMessage(*raw_request_, &request_, "the request", "request"));
+  RETURN_IF_ERROR(access_.CheckStorage(request_.storage()));
   RETURN_IF_ERROR(CheckDownloadRequest(request_));
   ASSIGN_OR_RETURN(ResolvedStorage storage, registry_->Resolve(request_.storage()));
   const DownloadSpec spec = SpecFromRequest(request_);

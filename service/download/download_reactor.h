@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "api/blocking_call_reactor.h"
+#include "auth/authorizer.h"
 #include "grpcpp/grpcpp.h"
 #include "objects/object_records.h"
 #include "pluton/storage/v1/storage_service.pb.h"
@@ -41,9 +42,10 @@ class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
  public:
   // Starts the worker at once, or, when `limiter` has no room, finishes at once with
   // RESOURCE_EXHAUSTED (TOO_MANY_DOWNLOADS). `raw_request` belongs to gRPC and outlives the
-  // reactor; `registry`, `records` and `limiter` must outlive it.
+  // reactor; `registry`, `records` and `limiter` must outlive it. `access` (the admitted
+  // caller) checks the requested storage once the request is decoded.
   DownloadReactor(StorageRegistry* registry, ObjectRecords* records, BlockingCallLimiter* limiter,
-                  const grpc::ByteBuffer* raw_request);
+                  const grpc::ByteBuffer* raw_request, CallAccess access);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -61,6 +63,7 @@ class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
   StorageRegistry* const registry_;
   ObjectRecords* const records_;
   BlockingCallLimiter* const limiter_;
+  const CallAccess access_;
   bool admitted_ = false;  // holds a place in limiter_, released in OnDone
   const grpc::ByteBuffer* const raw_request_;
   const absl::Time start_time_;

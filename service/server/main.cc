@@ -2,8 +2,9 @@
 //
 //   pluton-storaged --listen=127.0.0.1:50051 --data_dir=/var/lib/pluton-storage
 //
-// With no flags it runs on its embedded defaults: 127.0.0.1:50051 (loopback only: the service
-// has no authentication yet, see --allow_unauthenticated_remote), ./pluton-data for the SQLite
+// With no flags it runs on its embedded defaults: 127.0.0.1:50051 (loopback only, no TLS and no
+// authentication; other addresses need --tls_* and --auth_tokens_file or
+// --allow_unauthenticated_remote), ./pluton-data for the SQLite
 // registry and a generated master key, and the provider plugins beside the binary (the build
 // tree's ../plugins, or ../lib/pluton/plugins when installed).
 // SIGTERM or SIGINT shuts it down gracefully: a drain (--drain_seconds), then the listener
@@ -34,9 +35,27 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "(127.0.0.0/8, [::1], localhost) or a unix: socket unless "
           "--allow_unauthenticated_remote.");
 ABSL_FLAG(bool, allow_unauthenticated_remote, false,
-          "Allow a --listen address other machines can reach (e.g. [::]:50051). The service "
-          "has no authentication yet: anyone who can connect can read and write every "
-          "storage. Use only behind a network policy or mesh that restricts who can call.");
+          "Allow a --listen address other machines can reach (e.g. [::]:50051) without both TLS "
+          "and authentication: with no --auth_tokens_file or --tls_client_ca_file anyone who "
+          "can connect can read and write every storage; without TLS bearer tokens cross the "
+          "network in plaintext. Use only behind a network policy or mesh that restricts who "
+          "can call.");
+// --- Transport security and access control (README "Security") ---
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain to serve TLS with (with --tls_key_file). Re-read every "
+          "--tls_reload_seconds: a rotated certificate is served to new connections without a "
+          "restart.");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file.");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA bundle: clients must present a certificate it signed (mTLS). Without "
+          "--auth_tokens_file every such client is admin; with it, only the certificates it "
+          "lists, with their roles.");
+ABSL_FLAG(int, tls_reload_seconds, 60, "How often the TLS files are checked for changes.");
+ABSL_FLAG(std::string, auth_tokens_file, "",
+          "Access file (JSON): bearer tokens as SHA-256 hashes (pluton-storage hash-token) and "
+          "client certificates, each with a role (admin, agent, reader) and granted storages. "
+          "Turns authentication on for every call but health checks; re-read when it changes.");
+// --- end of transport security and access control ---
 ABSL_FLAG(std::string, data_dir, "pluton-data",
           "Directory for the storage registry and, by default, the master key.");
 ABSL_FLAG(std::string, database, "",
@@ -186,6 +205,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   config.enable_reflection = absl::GetFlag(FLAGS_enable_reflection);
+  // Transport security and access control.
+  config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  config.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  config.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  config.auth_tokens_file = absl::GetFlag(FLAGS_auth_tokens_file);
+  const int tls_reload_seconds = absl::GetFlag(FLAGS_tls_reload_seconds);
+  if (tls_reload_seconds < 1) {
+    LogError("main", "--tls_reload_seconds must be at least 1");
+    return 2;
+  }
+  config.tls_reload_interval = absl::Seconds(tls_reload_seconds);
 
   auto server = pluton::storage::StorageServer::Start(config);
   if (!server.ok()) {

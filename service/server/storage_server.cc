@@ -19,9 +19,9 @@
 #include "plugin/plugin_files.h"
 #include "plugin/plugin_loader.h"
 #include "registry/storage_registry.h"
-#include "server/listen_address.h"
 #include "server/memory_bound.h"
 #include "server/reflection_option.h"
+#include "server/server_security.h"
 #include "store/master_key.h"
 #include "store/secret_box.h"
 #include "store/sqlite_storage_store.h"
@@ -41,22 +41,6 @@ absl::Status EnsureDirectory(const std::string& path) {
   return absl::FailedPreconditionError(absl::StrCat("cannot create --data_dir ", path, ": ",
                                                     std::strerror(errno),
                                                     "; create it or pick another"));
-}
-
-// Refuses an address other machines can reach unless the config allows it (then warns):
-// nothing checks who calls yet.
-absl::Status CheckListenAddress(const ServerConfig& config) {
-  if (IsLocalOnlyListenAddress(config.listen_address)) return absl::OkStatus();
-  if (config.allow_unauthenticated_remote) {
-    LogWarning(kComponent, "--allow_unauthenticated_remote: anyone who can reach ",
-               config.listen_address, " can call the service unauthenticated");
-    return absl::OkStatus();
-  }
-  return absl::FailedPreconditionError(absl::StrCat(
-      "--listen ", config.listen_address,
-      " is reachable from other machines and the service has no authentication yet: listen on "
-      "loopback (127.0.0.1, [::1], localhost) or a unix: socket, or pass "
-      "--allow_unauthenticated_remote if a network policy or mesh restricts who can connect"));
 }
 
 // What the health service reports for this server: overall ("") and for StorageService by name
@@ -79,6 +63,7 @@ struct StorageServer::Parts {
   std::unique_ptr<HostPolicy> policy;
   std::unique_ptr<StorageRegistry> registry;
   std::unique_ptr<ObjectRecords> records;
+  std::unique_ptr<Authorizer> authorizer;  // who may call what (server/server_security.h)
   UploadEnvironment uploads;
   std::unique_ptr<StorageServiceImpl> service;
   std::unique_ptr<grpc::Server> server;
@@ -87,7 +72,9 @@ struct StorageServer::Parts {
 };
 
 absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const ServerConfig& config) {
-  RETURN_IF_ERROR(CheckListenAddress(config));
+  RETURN_IF_ERROR(CheckSecurityConfig(config));
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                   MakeServerCredentials(TlsFilesOf(config)));
   auto parts = std::make_unique<Parts>();
   RETURN_IF_ERROR(EnsureDirectory(config.data_dir));
 
@@ -127,14 +114,15 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
   parts->uploads.records = parts->records.get();
   parts->uploads.read_window_bytes = config.upload_read_window_bytes;
   parts->uploads.max_concurrent_uploads = config.max_concurrent_uploads;
-  parts->service = std::make_unique<StorageServiceImpl>(parts->registry.get(), parts->plugins.get(),
-                                                        &parts->uploads, parts->records.get(),
-                                                        config.max_concurrent_downloads);
+  ASSIGN_OR_RETURN(parts->authorizer, MakeAuthorizer(config, parts->registry.get()));
+  parts->service = std::make_unique<StorageServiceImpl>(
+      parts->registry.get(), parts->plugins.get(), &parts->uploads, parts->records.get(),
+      config.max_concurrent_downloads, parts->authorizer.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   builder.SetOption(ReflectionOption(config.enable_reflection));
-  builder.AddListeningPort(config.listen_address, grpc::InsecureServerCredentials(), &parts->port);
+  builder.AddListeningPort(config.listen_address, credentials, &parts->port);
   builder.SetMaxReceiveMessageSize(config.max_message_bytes);
   // Bounded memory (server/memory_bound.h): a fixed stream window instead of one BDP probing
   // grows to many MiB per stream, and a quota on everything gRPC buffers.
@@ -151,7 +139,9 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
                                                ": the address is invalid or in use"));
   }
   SetHealth(parts->server.get(), true);
-  LogInfo(kComponent, "serving pluton.storage.v1.StorageService on port ", parts->port, " with ",
+  LogInfo(kComponent, "serving pluton.storage.v1.StorageService on port ", parts->port,
+          config.tls_cert_file.empty() ? " (plaintext" : " (TLS",
+          parts->authorizer->enabled() ? ", authenticated)" : ", no authentication)", " with ",
           parts->plugins->providers().size(), " provider(s); database ", db_path, "; memory bound ",
           DescribeMemoryBound(config));
   return std::unique_ptr<StorageServer>(new StorageServer(std::move(parts)));

@@ -32,10 +32,19 @@ struct ServerConfig {
   // override may name (none: only endpoints plugins derive themselves).
   std::vector<std::string> local_roots;
   std::vector<std::string> allowed_endpoints;
-  // The service has no authentication yet: Start refuses a listen address other machines can
+  // Without TLS and authentication (below) Start refuses a listen address other machines can
+>>>>>>> 5b09231 (Service: TLS and mTLS from PEM files (gRPC FileWatcherCertificateProvider), bearer tokens and client certificates with roles from an access file re-read on change, one authorizer for every call)
   // reach (IsLocalOnlyListenAddress) unless this is set, for a deployment whose network policy
-  // or mesh restricts who may call.
+  // or mesh restricts who may call (server/server_security.h).
   bool allow_unauthenticated_remote = false;
+  // --- Transport security and access control (server/server_security.h, auth/) ---
+  std::string tls_cert_file;       // PEM certificate chain; with tls_key_file: TLS
+  std::string tls_key_file;        // PEM private key of the certificate
+  std::string tls_client_ca_file;  // PEM CA bundle: clients must present a cert it signed (mTLS)
+  absl::Duration tls_reload_interval = absl::Seconds(60);  // how often the TLS files are re-read
+  std::string auth_tokens_file;  // access file (auth/access_file.h): tokens, certificates, roles
+  absl::Duration auth_file_check_interval = absl::Seconds(1);  // how often it is re-stat'ed
+  // --- end of transport security and access control ---
   // Serve grpc.reflection.v1alpha.ServerReflection (for tools such as grpcurl): it tells any
   // caller every method and message, so it is off unless asked for. Per server, not per process.
   bool enable_reflection = false;
@@ -52,7 +61,8 @@ struct ServerConfig {
 class StorageServer {
  public:
   // Opens everything and starts serving. Errors name the flag to fix: FAILED_PRECONDITION
-  // naming --allow_unauthenticated_remote for a remote-reachable address it does not allow.
+  // naming --allow_unauthenticated_remote for a remote-reachable address it does not allow,
+  // or the TLS or access file flag whose file is unusable.
   static absl::StatusOr<std::unique_ptr<StorageServer>> Start(const ServerConfig& config);
   ~StorageServer();  // shuts down with no grace if still running
 

@@ -46,8 +46,12 @@ UploadSpec SpecFromHeader(const v1::UploadHeader& header) {
 }  // namespace
 
 UploadReactor::UploadReactor(UploadEnvironment* env, grpc::CallbackServerContext* context,
-                             grpc::ByteBuffer* raw_response)
-    : env_(env), context_(context), raw_response_(raw_response), start_time_(absl::Now()) {
+                             grpc::ByteBuffer* raw_response, CallAccess access)
+    : env_(env),
+      context_(context),
+      raw_response_(raw_response),
+      access_(std::move(access)),
+      start_time_(absl::Now()) {
   const int active = env_->active_uploads.fetch_add(1) + 1;
   if (active > env_->max_concurrent_uploads) {
     {
@@ -168,6 +172,7 @@ absl::Status UploadReactor::Process() {
 }
 
 absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
+  RETURN_IF_ERROR(access_.CheckStorage(header.storage()));
   RETURN_IF_ERROR(CheckUploadHeader(header));
   ASSIGN_OR_RETURN(ResolvedStorage storage, env_->registry->Resolve(header.storage()));
   const UploadSpec spec = SpecFromHeader(header);

@@ -31,6 +31,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "auth/authorizer.h"
 #include "grpcpp/grpcpp.h"
 #include "objects/object_records.h"
 #include "pluton/storage/v1/storage_service.pb.h"
@@ -50,9 +51,10 @@ struct UploadEnvironment {
 class UploadReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   // Starts reading at once. `context` and `raw_response` belong to gRPC and outlive the
-  // reactor; the UploadResponse is encoded into `raw_response` before an OK finish.
+  // reactor; the UploadResponse is encoded into `raw_response` before an OK finish. `access`
+  // (the admitted caller) checks the header's storage before anything else happens.
   UploadReactor(UploadEnvironment* env, grpc::CallbackServerContext* context,
-                grpc::ByteBuffer* raw_response);
+                grpc::ByteBuffer* raw_response, CallAccess access);
 
   void OnReadDone(bool ok) override;
   void OnCancel() override;
@@ -75,6 +77,7 @@ class UploadReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   UploadEnvironment* const env_;
   grpc::CallbackServerContext* const context_;
   grpc::ByteBuffer* const raw_response_;
+  const CallAccess access_;
   const absl::Time start_time_;
   v1::UploadResponse response_;  // worker thread only
   absl::Status stream_error_;    // worker thread only: why Next() returned false early
