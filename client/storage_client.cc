@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "client/channel_security.h"
 #include "client/digest.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -56,10 +57,8 @@ absl::Status FollowPages(Request request, Fetch&& fetch, OnPage&& on_page) {
 }  // namespace
 
 StorageClient::StorageClient(const std::string& target, ClientOptions options)
-    : StorageClient(
-          grpc::CreateChannel(target, options.credentials ? options.credentials
-                                                          : grpc::InsecureChannelCredentials()),
-          options) {}
+    : StorageClient(CreateStorageChannel(target, options.credentials, options.bearer_token),
+                    options) {}
 
 StorageClient::StorageClient(std::shared_ptr<grpc::ChannelInterface> channel, ClientOptions options)
     : StorageClient(v1::StorageService::NewStub(std::move(channel)), std::move(options)) {}

@@ -43,8 +43,12 @@ struct ClientOptions {
   // Deadline of each unary call, from its start. absl::InfiniteDuration() for none.
   // TestConnection gets at least the test's own timeout plus a margin.
   absl::Duration timeout = absl::Seconds(30);
-  // Credentials for the channel the target-string constructor creates; insecure when null.
+  // Credentials for the channel the target-string constructor creates; insecure when null
+  // (TLS: client/channel_security.h).
   std::shared_ptr<grpc::ChannelCredentials> credentials;
+  // Sent as `authorization: Bearer <token>` on every call of the channel the target-string
+  // constructor creates; nothing when empty. Never logged.
+  std::string bearer_token;
 };
 
 // Largest `UploadOptions::message_size`: the data must fit in the service's default 4 MiB

@@ -19,7 +19,7 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command>* const kCommands = new std::vector<Command>{
       ProvidersCommand(), AddCommand(),  ListCommand(),    GetCommand(),       UpdateCommand(),
       DeleteCommand(),    TestCommand(), UploadCommand(),  DownloadCommand(),  LsCommand(),
-      StatCommand(),      RmCommand(),   CleanupCommand(), LifecycleCommand(),
+      StatCommand(),      RmCommand(),   CleanupCommand(), LifecycleCommand(), HashTokenCommand(),
   };
   return *kCommands;
 }
@@ -86,6 +86,7 @@ void AddGlobalOptions(ArgParser& parser) {
       .AddOption("timeout", "SECONDS",
                  "deadline of each call (default 30; a transfer has none unless given)")
       .AddSwitch("json", "print responses as JSON");
+  AddConnectionOptions(parser);
 }
 
 absl::Status ApplyGlobalOptions(const ArgParser& parser, GlobalOptions& global) {
@@ -102,16 +103,20 @@ absl::Status ApplyGlobalOptions(const ArgParser& parser, GlobalOptions& global) 
     global.timeout = absl::Seconds(seconds);
   }
   if (parser.Has("json")) global.json = true;
+  ApplyConnectionOptions(parser, global.connection);
   return absl::OkStatus();
 }
 
-CommandContext::CommandContext(CliEnvironment& env, const Command& command, GlobalOptions global)
-    : env_(env), command_(command), global_(std::move(global)) {}
+CommandContext::CommandContext(CliEnvironment& env, const Command& command, GlobalOptions global,
+                               ConnectionSecurity security)
+    : env_(env), command_(command), global_(std::move(global)), security_(std::move(security)) {}
 
 StorageClient& CommandContext::client() {
   if (!client_) {
     ClientOptions options;
     if (global_.timeout) options.timeout = *global_.timeout;
+    options.credentials = security_.credentials;
+    options.bearer_token = security_.bearer_token;
     client_ = env_.make_client(global_.server, options);
   }
   return *client_;
@@ -200,7 +205,10 @@ int RunCli(const std::vector<std::string>& args, CliEnvironment& env) {
   if (absl::Status applied = ApplyGlobalOptions(parser, global); !applied.ok()) {
     return CommandUsageError(env, *command, applied.message());
   }
-  CommandContext context(env, *command, std::move(global));
+  absl::StatusOr<ConnectionSecurity> security =
+      ResolveConnectionSecurity(global.connection, env.input);
+  if (!security.ok()) return CommandUsageError(env, *command, security.status().message());
+  CommandContext context(env, *command, std::move(global), *std::move(security));
   return command->run(context, parser);
 }
 

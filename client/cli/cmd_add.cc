@@ -3,6 +3,7 @@
 #include "client/cli/command.h"
 #include "client/cli/config_input.h"
 #include "client/cli/render.h"
+#include "client/cli/secret_warning.h"
 
 namespace pluton::storage::client {
 
@@ -33,6 +34,7 @@ int RunAdd(CommandContext& ctx, const ArgParser& args) {
   if (!provider) return ctx.UsageError("--provider is required");
   absl::StatusOr<ConfigValues> config = BuildConfig(ConfigInputFrom(args), ctx.env().input);
   if (!config.ok()) return ctx.InputError(config.status());
+  WarnAboutSecretsOnCommandLine(ctx, *provider, args.GetAll("set"));
 
   v1::AddStorageRequest request;
   request.set_validate_only(args.Has("validate-only"));

@@ -5,6 +5,7 @@
 #include "client/cli/command.h"
 #include "client/cli/config_input.h"
 #include "client/cli/render.h"
+#include "client/cli/secret_warning.h"
 
 namespace pluton::storage::client {
 namespace {
@@ -25,6 +26,7 @@ int RunTest(CommandContext& ctx, const ArgParser& args) {
   } else {
     absl::StatusOr<ConfigValues> config = BuildConfig(ConfigInputFrom(args), ctx.env().input);
     if (!config.ok()) return ctx.InputError(config.status());
+    WarnAboutSecretsOnCommandLine(ctx, *provider, args.GetAll("set"));
     v1::Storage* unsaved = request.mutable_unsaved();
     unsaved->set_provider(*provider);
     for (const auto& [key, value] : *config) (*unsaved->mutable_config())[key] = value;

@@ -3,6 +3,7 @@
 #include "client/cli/command.h"
 #include "client/cli/config_input.h"
 #include "client/cli/render.h"
+#include "client/cli/secret_warning.h"
 
 namespace pluton::storage::client {
 namespace {
@@ -22,6 +23,7 @@ int RunUpdate(CommandContext& ctx, const ArgParser& args) {
   }
   absl::StatusOr<v1::UpdateStorageRequest> request = BuildUpdateRequest(input, ctx.env().input);
   if (!request.ok()) return ctx.InputError(request.status());
+  WarnAboutSecretsOnCommandLineForStorage(ctx, input.storage, input.set);
   absl::StatusOr<v1::Storage> updated = ctx.client().UpdateStorage(*request);
   if (!updated.ok()) return ctx.Failure(updated.status());
   if (ctx.json()) return ctx.PrintJson(*updated);

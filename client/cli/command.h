@@ -18,6 +18,7 @@
 #include "client/cli/arg_parser.h"
 #include "client/cli/cli.h"
 #include "client/cli/config_input.h"
+#include "client/cli/connection_security.h"
 #include "google/protobuf/message.h"
 
 namespace pluton::storage::client {
@@ -26,9 +27,10 @@ struct GlobalOptions {
   std::string server;                     // --server, else $PLUTON_STORAGE_SERVER, else default
   std::optional<absl::Duration> timeout;  // --timeout, when given
   bool json = false;                      // --json
+  ConnectionOptions connection;           // --tls*, --token-file (connection_security.h)
 };
 
-// Declares --server, --timeout and --json on `parser`.
+// Declares --server, --timeout, --json and the connection options on `parser`.
 void AddGlobalOptions(ArgParser& parser);
 // Reads the global options given on `parser` into `global` (keeping values not given).
 absl::Status ApplyGlobalOptions(const ArgParser& parser, GlobalOptions& global);
@@ -46,7 +48,9 @@ struct Command {
 
 class CommandContext {
  public:
-  CommandContext(CliEnvironment& env, const Command& command, GlobalOptions global);
+  // `security`: what client() connects with (ResolveConnectionSecurity of global.connection).
+  CommandContext(CliEnvironment& env, const Command& command, GlobalOptions global,
+                 ConnectionSecurity security);
 
   std::ostream& out() { return *env_.out; }
   std::ostream& err() { return *env_.err; }
@@ -70,6 +74,7 @@ class CommandContext {
   CliEnvironment& env_;
   const Command& command_;
   GlobalOptions global_;
+  ConnectionSecurity security_;
   std::unique_ptr<StorageClient> client_;
 };
 
@@ -92,6 +97,7 @@ Command StatCommand();
 Command RmCommand();
 Command CleanupCommand();
 Command LifecycleCommand();
+Command HashTokenCommand();
 
 }  // namespace pluton::storage::client
 

@@ -14,12 +14,12 @@
 #include "nlohmann/json.hpp"
 
 namespace pluton::storage::client {
-namespace {
-
 std::string TrimTrailingNewlines(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   return text;
 }
+
+namespace {
 
 // Adds `key` from a command line option, refusing a key already given on the command line.
 absl::Status AddCommandLineKey(ConfigValues& config, std::set<std::string>& given,

@@ -38,6 +38,9 @@ InputEnv SystemInputEnv();
 // Reads a whole file (used by SystemInputEnv).
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
 
+// `text` without its trailing "\n" and "\r" characters (a secret or token read from a file).
+std::string TrimTrailingNewlines(std::string text);
+
 // "KEY=VALUE" -> {KEY, VALUE}. The value may be empty and may contain '='; the key may not
 // be empty. `what` names the option in error messages, e.g. "--set".
 absl::StatusOr<std::pair<std::string, std::string>> ParseKeyValue(absl::string_view arg,
