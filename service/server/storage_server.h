@@ -33,7 +33,6 @@ struct ServerConfig {
   std::vector<std::string> local_roots;
   std::vector<std::string> allowed_endpoints;
   // Without TLS and authentication (below) Start refuses a listen address other machines can
->>>>>>> 5b09231 (Service: TLS and mTLS from PEM files (gRPC FileWatcherCertificateProvider), bearer tokens and client certificates with roles from an access file re-read on change, one authorizer for every call)
   // reach (IsLocalOnlyListenAddress) unless this is set, for a deployment whose network policy
   // or mesh restricts who may call (server/server_security.h).
   bool allow_unauthenticated_remote = false;

@@ -47,23 +47,25 @@ TEST_F(CliTest, TopHelpListsEveryCommand) {
                 "Manages Pluton storage destinations and the objects stored in them.\n"
                 "\n"
                 "commands:\n"
-                "  providers  List the provider plugins and their configuration fields\n"
-                "  add        Register a storage destination\n"
-                "  list       List the registered storages\n"
-                "  get        Show one storage (secret values are never shown)\n"
-                "  update     Change a storage's name or configuration values\n"
-                "  delete     Remove a storage's registration (stored data is untouched)\n"
-                "  test       Check that a storage (saved or not) can reach its provider\n"
-                "  upload     Upload a file or standard input as one object\n"
-                "  download   Download an object, or a byte range of it, to a file or standard "
+                "  providers   List the provider plugins and their configuration fields\n"
+                "  add         Register a storage destination\n"
+                "  list        List the registered storages\n"
+                "  get         Show one storage (secret values are never shown)\n"
+                "  update      Change a storage's name or configuration values\n"
+                "  delete      Remove a storage's registration (stored data is untouched)\n"
+                "  test        Check that a storage (saved or not) can reach its provider\n"
+                "  upload      Upload a file or standard input as one object\n"
+                "  download    Download an object, or a byte range of it, to a file or standard "
                 "output\n"
-                "  ls         List the objects of a bucket, under a prefix\n"
-                "  stat       Show one object: size, time, ETag, MD5, storage class, type, "
+                "  ls          List the objects of a bucket, under a prefix\n"
+                "  stat        Show one object: size, time, ETag, MD5, storage class, type, "
                 "metadata\n"
-                "  rm         Delete objects\n"
-                "  cleanup    Abort incomplete multipart uploads, or list them\n"
-                "  lifecycle  Show, replace or remove a bucket's lifecycle rules\n"
-                "  help       Show the help of a command\n"
+                "  rm          Delete objects\n"
+                "  cleanup     Abort incomplete multipart uploads, or list them\n"
+                "  lifecycle   Show, replace or remove a bucket's lifecycle rules\n"
+                "  hash-token  Print the SHA-256 of a bearer token for the service's access "
+                "file\n"
+                "  help        Show the help of a command\n"
                 "\n"
                 "global options (before or after the command):\n"
                 "  --server HOST:PORT  service address (default: $PLUTON_STORAGE_SERVER, else "
@@ -71,6 +73,13 @@ TEST_F(CliTest, TopHelpListsEveryCommand) {
                 "  --timeout SECONDS   deadline of each call (default 30; a transfer has none "
                 "unless given)\n"
                 "  --json              print responses as JSON\n"
+                "  --tls               connect with TLS, trusting the system's CA certificates\n"
+                "  --tls-ca FILE       connect with TLS, trusting the CA certificates in FILE "
+                "(PEM)\n"
+                "  --tls-cert FILE     client certificate (PEM) for mTLS; needs --tls-key\n"
+                "  --tls-key FILE      private key (PEM) of --tls-cert\n"
+                "  --token-file FILE   bearer token to authenticate with (default: "
+                "$PLUTON_STORAGE_TOKEN)\n"
                 "\n"
                 "exit status: 0 success, 1 failure, 2 usage error, 3 connection test failed,\n"
                 "4 stat: no such object.\n"
@@ -93,12 +102,18 @@ TEST_F(CliTest, CommandHelp) {
       "  --server HOST:PORT  service address (default: $PLUTON_STORAGE_SERVER, else "
       "localhost:50051)\n"
       "  --timeout SECONDS   deadline of each call (default 30; a transfer has none unless given)\n"
-      "  --json              print responses as JSON\n");
+      "  --json              print responses as JSON\n"
+      "  --tls               connect with TLS, trusting the system's CA certificates\n"
+      "  --tls-ca FILE       connect with TLS, trusting the CA certificates in FILE (PEM)\n"
+      "  --tls-cert FILE     client certificate (PEM) for mTLS; needs --tls-key\n"
+      "  --tls-key FILE      private key (PEM) of --tls-cert\n"
+      "  --token-file FILE   bearer token to authenticate with (default: $PLUTON_STORAGE_TOKEN)\n");
   std::string help = out();
   EXPECT_EQ(Run({"help", "get"}), kExitOk);
   EXPECT_EQ(out(), help);
-  for (const char* command : {"providers", "add", "list", "update", "delete", "test", "upload",
-                              "download", "ls", "stat", "rm", "cleanup", "lifecycle"}) {
+  for (const char* command :
+       {"providers", "add", "list", "update", "delete", "test", "upload", "download", "ls", "stat",
+        "rm", "cleanup", "lifecycle", "hash-token"}) {
     EXPECT_EQ(Run({command, "--help"}), kExitOk) << command;
     EXPECT_THAT(out(), StartsWith(std::string("usage: pluton-storage ") + command)) << command;
   }
