@@ -1,5 +1,6 @@
-// Whether a gRPC listen address (--listen) can be reached from other machines. The service has
-// no authentication yet, so the server refuses a remote-reachable address unless told otherwise.
+// Whether a gRPC listen address (--listen) can be reached from other machines. Without TLS and
+// authentication the server refuses a remote-reachable address unless told otherwise
+// (server/server_security.h).
 //
 // Thread safety: free function, no shared state.
 #ifndef PLUTON_SERVICE_SERVER_LISTEN_ADDRESS_H_

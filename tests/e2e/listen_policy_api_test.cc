@@ -1,5 +1,5 @@
-// StorageServer::Start and the listen address: the service has no authentication yet, so an
-// address other machines can reach is refused unless the config allows it.
+// StorageServer::Start and the listen address: without TLS and authentication an address other
+// machines can reach is refused unless the config allows it (with both: tls_api_test.cc).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
