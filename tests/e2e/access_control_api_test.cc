@@ -21,6 +21,7 @@
 #include "common/temp_dir.h"
 #include "secure_server.h"
 #include "server/storage_server.h"
+#include "test_server_config.h"
 
 namespace pluton::testing {
 namespace {
@@ -65,10 +66,7 @@ class AccessControlApiTest : public ::testing::Test {
   }
 
   storage::ServerConfig Config() const {
-    storage::ServerConfig config;
-    config.listen_address = "127.0.0.1:0";
-    config.data_dir = dir_.Sub("data");
-    config.plugin_dir = dir_.Sub("plugins");
+    storage::ServerConfig config = TestServerConfig(dir_);
     config.auth_tokens_file = dir_.Sub("access.json");
     config.auth_file_check_interval = absl::ZeroDuration();  // re-stat on every call
     return config;

@@ -22,6 +22,7 @@
 #include "common/temp_dir.h"
 #include "secure_server.h"
 #include "server/storage_server.h"
+#include "test_server_config.h"
 
 namespace pluton::testing {
 namespace {
@@ -74,10 +75,7 @@ class CliSecureDaemonTest : public ::testing::Test {
   }
 
   void StartServer(bool mutual_tls = false) {
-    storage::ServerConfig config;
-    config.listen_address = "127.0.0.1:0";
-    config.data_dir = dir_.Sub("data");
-    config.plugin_dir = dir_.Sub("plugins");
+    storage::ServerConfig config = TestServerConfig(dir_);
     config.tls_cert_file = dir_.Sub("server.pem");
     config.tls_key_file = dir_.Sub("server.key");
     if (mutual_tls) config.tls_client_ca_file = dir_.Sub("ca.pem");

@@ -212,11 +212,8 @@ TEST_F(HostPolicyApiTest, ReTargetingToAnUnlistedEndpointIsRefusedEvenWithTheSec
 TEST_F(HostPolicyApiTest, APluginDirectoryOthersCanWriteStopsTheStartBeforeAnyPluginRuns) {
   StopServer();
   ASSERT_EQ(chmod(dir_.Sub("plugins").c_str(), 0777), 0);
-  storage::ServerConfig config;
-  config.listen_address = "127.0.0.1:0";
-  config.data_dir = dir_.Sub("data");
-  config.plugin_dir = dir_.Sub("plugins");
-  config.allow_plugins_owned_by_service_user = true;
+  storage::ServerConfig config = TestServerConfig(dir_);
+  config.allow_plugins_owned_by_service_user = true;  // the check under test is the mode
   auto server = storage::StorageServer::Start(config);
   ASSERT_EQ(server.status().code(), absl::StatusCode::kFailedPrecondition) << server.status();
   EXPECT_THAT(server.status().message(),

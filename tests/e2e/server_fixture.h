@@ -7,7 +7,6 @@
 #define PLUTON_TESTS_E2E_SERVER_FIXTURE_H_
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
@@ -19,6 +18,7 @@
 #include "client/storage_client.h"
 #include "common/temp_dir.h"
 #include "server/storage_server.h"
+#include "test_server_config.h"
 
 namespace pluton::testing {
 
@@ -43,16 +43,8 @@ class ServerFixture : public ::testing::Test {
   void TearDown() override { StopServer(); }
 
   void StartServer() {
-    storage::ServerConfig config;
-    config.listen_address = "127.0.0.1:0";
-    config.data_dir = dir_.Sub("data");
-    config.plugin_dir = dir_.Sub("plugins");
-    // Local storages anywhere in the test's directory (but its data and plugins); endpoint
-    // overrides to the fakes and servers tests run on loopback.
-    // A developer's build belongs to the user who runs the tests; CI runs them as root.
-    config.allow_plugins_owned_by_service_user = geteuid() != 0;
-    config.local_roots = local_roots_.value_or(std::vector<std::string>{dir_.path()});
-    config.allowed_endpoints = {"127.0.0.1", "localhost"};
+    storage::ServerConfig config = TestServerConfig(dir_);
+    if (local_roots_) config.local_roots = *local_roots_;
     config.upload_read_window_bytes = read_window_bytes_;
     config.upload_buffer_budget_bytes = upload_buffer_budget_bytes_;
     config.enable_reflection = enable_reflection_;

@@ -17,6 +17,7 @@
 #include "common/temp_dir.h"
 #include "secure_server.h"
 #include "server/storage_server.h"
+#include "test_server_config.h"
 
 namespace pluton::testing {
 namespace {
@@ -39,10 +40,8 @@ class TlsApiTest : public ::testing::Test {
   }
 
   storage::ServerConfig TlsConfig(const std::string& listen = "127.0.0.1:0") const {
-    storage::ServerConfig config;
+    storage::ServerConfig config = TestServerConfig(dir_);
     config.listen_address = listen;
-    config.data_dir = dir_.Sub("data");
-    config.plugin_dir = dir_.Sub("plugins");
     config.tls_cert_file = dir_.Sub("server.pem");
     config.tls_key_file = dir_.Sub("server.key");
     config.tls_reload_interval = absl::Seconds(1);
@@ -134,7 +133,7 @@ TEST_F(TlsApiTest, MutualTlsRequiresAClientCertificateTheCaSigned) {
   v1::AddStorageRequest add;
   add.mutable_storage()->set_name("by-certificate");
   add.mutable_storage()->set_provider("local");
-  (*add.mutable_storage()->mutable_config())["root"] = dir_.path();
+  (*add.mutable_storage()->mutable_config())["root"] = dir_.Sub("objects");
   auto added = client.AddStorage(add);
   ASSERT_TRUE(added.ok()) << added.status();
   EXPECT_EQ(added->name(), "by-certificate");
