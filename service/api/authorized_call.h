@@ -2,7 +2,7 @@
 // every unary StorageService call is admitted (auth/authorizer.h):
 //
 //   return ServeAuthorizedUnary<v1::StatObjectRequest, v1::ObjectInfo>(
-//       *authorizer_, Rpc::kStatObject, context, request, response, &blocking_calls_, handler);
+//       *authorizer_, Rpc::kStatObject, context, request, response, &object_calls_, handler);
 //
 // The caller is authenticated and its role checked before the request is decoded (a refused
 // caller learns nothing from the request's handling); once decoded, a request with a

@@ -21,7 +21,8 @@ grpc::ServerUnaryReactor* BlockingCallReactor::Start(BlockingCallLimiter* limite
     auto* refused = new BlockingCallReactor(nullptr);
     refused->Finish(ToGrpcStatus(
         MakeRichStatus(absl::StatusCode::kResourceExhausted,
-                       "the service is running as many provider calls as it allows; retry shortly",
+                       absl::StrCat("the service is running as many ", limiter->kind(),
+                                    " as it allows (", limiter->max_calls(), "); retry shortly"),
                        "TOO_MANY_CALLS")));
     return refused;
   }

@@ -18,7 +18,9 @@
 
 #include <atomic>
 #include <functional>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "grpcpp/grpcpp.h"
@@ -26,15 +28,20 @@
 namespace pluton::storage {
 
 // Bounds how many blocking calls run at once (each holds a thread and, usually, a connection
-// to a provider). Calls beyond the bound fail at once with RESOURCE_EXHAUSTED.
+// to a provider). Calls beyond the bound fail at once with RESOURCE_EXHAUSTED naming `kind`
+// (e.g. "connection tests").
 class BlockingCallLimiter {
  public:
-  explicit BlockingCallLimiter(int max_calls) : max_calls_(max_calls) {}
+  explicit BlockingCallLimiter(int max_calls, std::string kind = "provider calls")
+      : max_calls_(max_calls), kind_(std::move(kind)) {}
+  const std::string& kind() const { return kind_; }
+  int max_calls() const { return max_calls_; }
   bool TryAcquire();
   void Release();
 
  private:
   const int max_calls_;
+  const std::string kind_;
   std::atomic<int> running_{0};
 };
 

@@ -4,8 +4,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "api/connection_test.h"
 #include "api/authorized_call.h"
+#include "api/connection_test.h"
 #include "api/proto_conversions.h"
 #include "api/unary_call.h"
 #include "common/rich_status.h"
@@ -63,7 +63,7 @@ StorageServiceImpl::StorageServiceImpl(StorageRegistry* registry, const PluginSe
       downloads_(max_concurrent_downloads),
       authorizer_(authorizer) {}
 
-// Registry calls run inline (no BlockingCallLimiter); provider calls on &blocking_calls_.
+// Registry calls run inline (no BlockingCallLimiter); provider calls on the pool of their kind.
 
 grpc::ServerUnaryReactor* StorageServiceImpl::ListProviders(grpc::CallbackServerContext* context,
                                                             const grpc::ByteBuffer* request,
@@ -169,7 +169,7 @@ grpc::ServerUnaryReactor* StorageServiceImpl::TestConnection(grpc::CallbackServe
                                                              const grpc::ByteBuffer* request,
                                                              grpc::ByteBuffer* response) {
   return ServeAuthorizedUnary<v1::TestConnectionRequest, v1::TestConnectionResponse>(
-      *authorizer_, Rpc::kTestConnection, context, request, response, &blocking_calls_,
+      *authorizer_, Rpc::kTestConnection, context, request, response, &connection_tests_,
       [this](const v1::TestConnectionRequest& request, v1::TestConnectionResponse* response,
              const std::atomic<bool>& cancelled) {
         return RunConnectionTest(registry_, request, response, &cancelled);
@@ -200,7 +200,7 @@ grpc::ServerUnaryReactor* StorageServiceImpl::ListObjects(grpc::CallbackServerCo
                                                           const grpc::ByteBuffer* request,
                                                           grpc::ByteBuffer* response) {
   return ServeAuthorizedUnary<v1::ListObjectsRequest, v1::ListObjectsResponse>(
-      *authorizer_, Rpc::kListObjects, context, request, response, &blocking_calls_,
+      *authorizer_, Rpc::kListObjects, context, request, response, &object_calls_,
       [this](const v1::ListObjectsRequest& request, v1::ListObjectsResponse* response,
              const std::atomic<bool>& cancelled) {
         return storage::ListObjects(registry_, request, response, &cancelled);
@@ -211,7 +211,7 @@ grpc::ServerUnaryReactor* StorageServiceImpl::StatObject(grpc::CallbackServerCon
                                                          const grpc::ByteBuffer* request,
                                                          grpc::ByteBuffer* response) {
   return ServeAuthorizedUnary<v1::StatObjectRequest, v1::ObjectInfo>(
-      *authorizer_, Rpc::kStatObject, context, request, response, &blocking_calls_,
+      *authorizer_, Rpc::kStatObject, context, request, response, &object_calls_,
       [this](const v1::StatObjectRequest& request, v1::ObjectInfo* response,
              const std::atomic<bool>& cancelled) {
         return storage::StatObject(registry_, records_, request, response, &cancelled);
@@ -222,7 +222,7 @@ grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObject(grpc::CallbackServerC
                                                            const grpc::ByteBuffer* request,
                                                            grpc::ByteBuffer* response) {
   return ServeAuthorizedUnary<v1::DeleteObjectRequest, v1::DeleteObjectResponse>(
-      *authorizer_, Rpc::kDeleteObject, context, request, response, &blocking_calls_,
+      *authorizer_, Rpc::kDeleteObject, context, request, response, &object_calls_,
       [this](const v1::DeleteObjectRequest& request, v1::DeleteObjectResponse* /*response*/,
              const std::atomic<bool>& cancelled) {
         return storage::DeleteObject(registry_, records_, request, &cancelled);
@@ -233,7 +233,7 @@ grpc::ServerUnaryReactor* StorageServiceImpl::DeleteObjects(grpc::CallbackServer
                                                             const grpc::ByteBuffer* request,
                                                             grpc::ByteBuffer* response) {
   return ServeAuthorizedUnary<v1::DeleteObjectsRequest, v1::DeleteObjectsResponse>(
-      *authorizer_, Rpc::kDeleteObjects, context, request, response, &blocking_calls_,
+      *authorizer_, Rpc::kDeleteObjects, context, request, response, &object_calls_,
       [this](const v1::DeleteObjectsRequest& request, v1::DeleteObjectsResponse* response,
              const std::atomic<bool>& cancelled) {
         return storage::DeleteObjects(registry_, records_, request, response, &cancelled);
@@ -244,7 +244,7 @@ grpc::ServerUnaryReactor* StorageServiceImpl::ListIncompleteUploads(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return ServeAuthorizedUnary<v1::ListIncompleteUploadsRequest, v1::ListIncompleteUploadsResponse>(
-      *authorizer_, Rpc::kListIncompleteUploads, context, request, response, &blocking_calls_,
+      *authorizer_, Rpc::kListIncompleteUploads, context, request, response, &housekeeping_calls_,
       [this](const v1::ListIncompleteUploadsRequest& request,
              v1::ListIncompleteUploadsResponse* response, const std::atomic<bool>& cancelled) {
         return storage::ListIncompleteUploads(registry_, request, response, &cancelled);
@@ -254,8 +254,10 @@ grpc::ServerUnaryReactor* StorageServiceImpl::ListIncompleteUploads(
 grpc::ServerUnaryReactor* StorageServiceImpl::CleanupIncompleteUploads(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return ServeAuthorizedUnary<v1::CleanupIncompleteUploadsRequest, v1::CleanupIncompleteUploadsResponse>(
-      *authorizer_, Rpc::kCleanupIncompleteUploads, context, request, response, &blocking_calls_,
+  return ServeAuthorizedUnary<v1::CleanupIncompleteUploadsRequest,
+                              v1::CleanupIncompleteUploadsResponse>(
+      *authorizer_, Rpc::kCleanupIncompleteUploads, context, request, response,
+      &housekeeping_calls_,
       [this](const v1::CleanupIncompleteUploadsRequest& request,
              v1::CleanupIncompleteUploadsResponse* response, const std::atomic<bool>& cancelled) {
         return storage::CleanupIncompleteUploads(registry_, request, response, &cancelled);
@@ -266,7 +268,7 @@ grpc::ServerUnaryReactor* StorageServiceImpl::GetLifecycle(grpc::CallbackServerC
                                                            const grpc::ByteBuffer* request,
                                                            grpc::ByteBuffer* response) {
   return ServeAuthorizedUnary<v1::GetLifecycleRequest, v1::Lifecycle>(
-      *authorizer_, Rpc::kGetLifecycle, context, request, response, &blocking_calls_,
+      *authorizer_, Rpc::kGetLifecycle, context, request, response, &housekeeping_calls_,
       [this](const v1::GetLifecycleRequest& request, v1::Lifecycle* response,
              const std::atomic<bool>& cancelled) {
         return storage::GetLifecycle(registry_, request, response, &cancelled);
@@ -277,7 +279,7 @@ grpc::ServerUnaryReactor* StorageServiceImpl::SetLifecycle(grpc::CallbackServerC
                                                            const grpc::ByteBuffer* request,
                                                            grpc::ByteBuffer* response) {
   return ServeAuthorizedUnary<v1::SetLifecycleRequest, v1::Lifecycle>(
-      *authorizer_, Rpc::kSetLifecycle, context, request, response, &blocking_calls_,
+      *authorizer_, Rpc::kSetLifecycle, context, request, response, &housekeeping_calls_,
       [this](const v1::SetLifecycleRequest& request, v1::Lifecycle* response,
              const std::atomic<bool>& cancelled) {
         return storage::SetLifecycle(registry_, request, response, &cancelled);

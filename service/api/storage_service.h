@@ -9,7 +9,8 @@
 // callback threads. Calls that wait on a provider (TestConnection, the object housekeeping
 // RPCs, Upload, Download) run on threads of their own (BlockingCallReactor, UploadReactor,
 // DownloadReactor), so gRPC's threads never block and Server::Shutdown can cancel them. At most
-// kMaxBlockingCalls unary provider calls run at once; more get RESOURCE_EXHAUSTED.
+// a bounded number of unary provider calls of each kind run at once (kMaxObjectCalls,
+// kMaxConnectionTests, kMaxHousekeepingCalls); more get RESOURCE_EXHAUSTED naming the kind.
 //
 // Thread safety: all methods are called concurrently by gRPC. Borrowed objects (registry,
 // plugins, upload environment) must outlive the server.
@@ -107,14 +108,22 @@ class StorageServiceImpl final : public RawStorageService {
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Download(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* request) override;
 
-  static constexpr int kMaxBlockingCalls = 64;
+  // Separate pools, so that calls of one kind stuck on a hanging provider (a Test Connection
+  // waits up to its timeout) cannot starve the others: backup agents' object calls keep running
+  // while 16 connection tests hang.
+  static constexpr int kMaxObjectCalls = 64;        // ListObjects, StatObject, Delete*
+  static constexpr int kMaxConnectionTests = 16;    // TestConnection
+  static constexpr int kMaxHousekeepingCalls = 16;  // incomplete uploads, lifecycle
 
  private:
   StorageRegistry* const registry_;
   const PluginSet* const plugins_;
   UploadEnvironment* const uploads_;
   ObjectRecords* const records_;
-  BlockingCallLimiter blocking_calls_{kMaxBlockingCalls};
+  BlockingCallLimiter object_calls_{kMaxObjectCalls, "object calls"};
+  BlockingCallLimiter connection_tests_{kMaxConnectionTests, "connection tests"};
+  BlockingCallLimiter housekeeping_calls_{kMaxHousekeepingCalls,
+                                          "housekeeping calls (incomplete uploads, lifecycle)"};
   BlockingCallLimiter downloads_;
   const Authorizer* const authorizer_;
 };

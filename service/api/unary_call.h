@@ -4,7 +4,7 @@
 // touches the registry, or on a BlockingCallReactor thread when it waits on a provider.
 //
 //   return ServeUnary<v1::StatObjectRequest, v1::ObjectInfo>(
-//       context, request, response, &blocking_calls_,
+//       context, request, response, &object_calls_,
 //       [this](const auto& request, auto* response, const std::atomic<bool>& cancelled) {
 //         return storage::StatObject(registry_, request, response, &cancelled);
 //       });

@@ -1,5 +1,7 @@
 #include "registry/storage_registry.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -146,7 +148,9 @@ absl::Status StorageRegistry::SealInto(const Provider& provider, const ConfigMap
     return absl::InvalidArgumentError(
         "the secret configuration cannot be stored: every secret value must be valid UTF-8");
   }
-  ASSIGN_OR_RETURN(record.sealed_secrets, secret_box_->Seal(plaintext, record.id));
+  absl::StatusOr<std::string> sealed = secret_box_->Seal(plaintext, record.id);
+  OPENSSL_cleanse(plaintext.data(), plaintext.size());
+  ASSIGN_OR_RETURN(record.sealed_secrets, std::move(sealed));
   return absl::OkStatus();
 }
 
@@ -155,6 +159,7 @@ absl::StatusOr<ConfigMap> StorageRegistry::OpenSecrets(const StorageRecord& reco
   if (record.sealed_secrets.empty()) return secrets;
   ASSIGN_OR_RETURN(std::string plaintext, secret_box_->Open(record.sealed_secrets, record.id));
   nlohmann::json parsed = nlohmann::json::parse(plaintext, nullptr, /*allow_exceptions=*/false);
+  OPENSSL_cleanse(plaintext.data(), plaintext.size());
   if (!parsed.is_object()) {
     return absl::DataLossError(
         absl::StrCat("the secrets of storage ", record.id, " are unreadable"));

@@ -28,6 +28,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log.h"
+#include "server/process_hardening.h"
 #include "server/storage_server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -159,6 +160,11 @@ int main(int argc, char** argv) {
   using pluton::storage::LogInfo;
   if (absl::GetFlag(FLAGS_verbose))
     pluton::storage::SetMinLogLevel(pluton::storage::LogLevel::kDebug);
+  // Before any secret is read: a core dump would hold them all in plaintext.
+  if (absl::Status hardened = pluton::storage::KeepSecretsOutOfDumps(); !hardened.ok()) {
+    LogError("main", "cannot keep secrets out of core dumps: ", hardened.message());
+    return 1;
+  }
 
   // Block the shutdown signals in every thread (gRPC's included); one thread waits for them.
   sigset_t signals;
