@@ -1,6 +1,7 @@
 #include "pluton/s3/s3_xml.h"
 
 #include "absl/strings/match.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace pluton::s3 {
@@ -364,6 +365,26 @@ TEST(S3XmlTest, ParsesS3Timestamps) {
   EXPECT_EQ(ParseS3Time("2024-05-01T14:00:00+02:00"), t);
   EXPECT_FALSE(ParseS3Time("Wed, 01 May 2024 12:00:00 GMT").has_value());
   EXPECT_FALSE(ParseS3Time("").has_value());
+}
+
+// What an endpoint that is not S3 answers (an internal web page, a metadata service) is never
+// relayed: the error names the document expected, the parser's error and the size, not the
+// content.
+TEST(S3XmlTest, ABodyThatIsNotXmlIsNotQuotedInTheError) {
+  const std::string page =
+      "ami-id\ninstance-id\niam/security-credentials/role-SECRET-MARKER\n<unclosed";
+  for (const std::string& body :
+       {page, std::string("<html><body>SECRET-MARKER</body"), std::string("SECRET-MARKER")}) {
+    const absl::Status status = ParseInitiateMultipartUploadResult(body).status();
+    ASSERT_FALSE(status.ok());
+    EXPECT_THAT(std::string(status.message()), ::testing::Not(::testing::HasSubstr("SECRET")))
+        << status;
+    EXPECT_THAT(std::string(status.message()),
+                ::testing::HasSubstr("the endpoint does not answer like an S3 service"));
+    EXPECT_FALSE(ParseErrorDocument(body).ok());
+    EXPECT_THAT(std::string(ParseErrorDocument(body).status().message()),
+                ::testing::Not(::testing::HasSubstr("SECRET")));
+  }
 }
 
 }  // namespace

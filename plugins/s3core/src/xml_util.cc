@@ -115,9 +115,11 @@ absl::Status Malformed(absl::string_view document, absl::string_view problem) {
 absl::StatusOr<const XMLElement*> ParseRoot(absl::string_view xml, absl::string_view expected_root,
                                             tinyxml2::XMLDocument& doc) {
   if (ParseXml(xml, doc) != tinyxml2::XML_SUCCESS) {
+    // Neither the body nor the parser's description of it (which quotes it) is passed on: an
+    // endpoint that is not S3 must not get its content relayed to the caller.
     return Malformed(expected_root,
-                     absl::StrCat("not well-formed XML (", doc.ErrorStr(), "); body begins \"",
-                                  absl::CHexEscape(xml.substr(0, 120)), "\""));
+                     absl::StrCat("not well-formed XML (", doc.ErrorName(), ", ", xml.size(),
+                                  " bytes): the endpoint does not answer like an S3 service"));
   }
   const XMLElement* root = doc.RootElement();
   if (root == nullptr) return Malformed(expected_root, "no root element");
