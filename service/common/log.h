@@ -1,5 +1,7 @@
-// A minimal leveled logger writing one line per event to stderr:
+// A minimal leveled logger writing one line per event to stderr, as text (the default):
 //   2026-11-27T02:10:00.123Z INFO  [upload] stored bucket=b key=k bytes=5
+// or as one JSON object per line (SetLogFormat(kJson), for log collectors):
+//   {"time":"2026-11-27T02:10:00.123Z","level":"info","component":"upload","message":"stored ..."}
 // Messages must never contain secrets: callers log field names, never their values.
 //
 // Thread safety: Log may be called from any thread; lines are written whole.
@@ -15,6 +17,10 @@ enum class LogLevel { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3 };
 
 // Lines below this level are dropped. Default kInfo.
 void SetMinLogLevel(LogLevel level);
+
+enum class LogFormat { kText, kJson };
+// How lines are written from now on. Default kText.
+void SetLogFormat(LogFormat format);
 
 void Log(LogLevel level, absl::string_view component, absl::string_view message);
 

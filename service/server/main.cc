@@ -28,6 +28,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log.h"
+#include "server/grpc_log_bridge.h"
 #include "server/process_hardening.h"
 #include "server/storage_server.h"
 
@@ -100,11 +101,19 @@ ABSL_FLAG(int, drain_seconds, 5,
           "listener closes. A second SIGTERM or SIGINT ends the drain at once.");
 ABSL_FLAG(int, shutdown_grace_seconds, 30,
           "After the drain, how long in-flight calls may run before they are cancelled.");
+ABSL_FLAG(std::string, health_listen, "",
+          "Also serve grpc.health.v1.Health, and nothing else, in plaintext on this address "
+          "(host:port), for probes that cannot use TLS or tokens (the kubelet's gRPC probes). "
+          "It may listen on any address: it tells only whether the service is serving.");
 ABSL_FLAG(bool, enable_reflection, false,
           "Serve gRPC server reflection (grpc.reflection.v1alpha.ServerReflection) for tools "
           "such as grpcurl. It describes every method to any caller; off by default.");
 ABSL_FLAG(std::string, port_file, "", "Write the port being served to this file once ready.");
 ABSL_FLAG(bool, verbose, false, "Log debug lines.");
+ABSL_FLAG(std::string, log_format, "text",
+          "How log lines on stderr look: text (one line per event, for people) or json (one "
+          "JSON object per line with time, level, component and message, for log collectors). "
+          "gRPC's own lines take the same format.");
 
 namespace {
 
@@ -160,6 +169,13 @@ int main(int argc, char** argv) {
   using pluton::storage::LogInfo;
   if (absl::GetFlag(FLAGS_verbose))
     pluton::storage::SetMinLogLevel(pluton::storage::LogLevel::kDebug);
+  const std::string log_format = absl::GetFlag(FLAGS_log_format);
+  if (log_format != "text" && log_format != "json") {
+    LogError("main", "--log_format must be text or json, not \"", log_format, "\"");
+    return 2;
+  }
+  if (log_format == "json") pluton::storage::SetLogFormat(pluton::storage::LogFormat::kJson);
+  pluton::storage::RouteGrpcLogsThroughServiceLog();
   // Before any secret is read: a core dump would hold them all in plaintext.
   if (absl::Status hardened = pluton::storage::KeepSecretsOutOfDumps(); !hardened.ok()) {
     LogError("main", "cannot keep secrets out of core dumps: ", hardened.message());
@@ -211,6 +227,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   config.enable_reflection = absl::GetFlag(FLAGS_enable_reflection);
+  config.health_listen_address = absl::GetFlag(FLAGS_health_listen);
   // Transport security and access control.
   config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   config.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);

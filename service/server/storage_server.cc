@@ -19,6 +19,7 @@
 #include "plugin/plugin_files.h"
 #include "plugin/plugin_loader.h"
 #include "registry/storage_registry.h"
+#include "server/health_only_server.h"
 #include "server/memory_bound.h"
 #include "server/reflection_option.h"
 #include "server/server_security.h"
@@ -46,6 +47,7 @@ absl::Status EnsureDirectory(const std::string& path) {
 // What the health service reports for this server: overall ("") and for StorageService by name
 // (the name a client or a Kubernetes probe's `service` asks about).
 void SetHealth(grpc::Server* server, bool serving) {
+  if (server == nullptr) return;
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   for (const char* name : {"", v1::StorageService::service_full_name()}) {
     health->SetServingStatus(name, serving);
@@ -68,6 +70,8 @@ struct StorageServer::Parts {
   std::unique_ptr<StorageServiceImpl> service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
+  std::unique_ptr<grpc::Server> health_server;  // null without --health_listen
+  int health_port = 0;
   std::once_flag shutdown_once;
 };
 
@@ -138,7 +142,14 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
     return absl::UnavailableError(absl::StrCat("cannot listen on --listen ", config.listen_address,
                                                ": the address is invalid or in use"));
   }
+  if (!config.health_listen_address.empty()) {
+    ASSIGN_OR_RETURN(parts->health_server,
+                     StartHealthOnlyServer(config.health_listen_address, &parts->health_port));
+    LogInfo(kComponent, "serving grpc.health.v1.Health (plaintext, nothing else) on port ",
+            parts->health_port);
+  }
   SetHealth(parts->server.get(), true);
+  SetHealth(parts->health_server.get(), true);
   LogInfo(kComponent, "serving pluton.storage.v1.StorageService on port ", parts->port,
           config.tls_cert_file.empty() ? " (plaintext" : " (TLS",
           parts->authorizer->enabled() ? ", authenticated)" : ", no authentication)", " with ",
@@ -153,8 +164,11 @@ StorageServer::~StorageServer() { Shutdown(absl::ZeroDuration()); }
 
 int StorageServer::port() const { return parts_->port; }
 
+int StorageServer::health_port() const { return parts_->health_port; }
+
 void StorageServer::Drain() {
   SetHealth(parts_->server.get(), false);
+  SetHealth(parts_->health_server.get(), false);
   LogInfo(kComponent, "draining: health says NOT_SERVING; calls are still served");
 }
 
@@ -163,7 +177,11 @@ void StorageServer::Shutdown(absl::Duration grace) {
     LogInfo(kComponent, "shutting down; in-flight calls have ", absl::FormatDuration(grace),
             " to finish");
     parts_->server->GetHealthCheckService()->SetServingStatus(false);
+    if (parts_->health_server)
+      parts_->health_server->GetHealthCheckService()->SetServingStatus(false);
     parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    // Probes see NOT_SERVING until the last call has ended.
+    if (parts_->health_server) parts_->health_server->Shutdown();
     LogInfo(kComponent, "stopped");
   });
 }

@@ -44,6 +44,11 @@ struct ServerConfig {
   std::string auth_tokens_file;  // access file (auth/access_file.h): tokens, certificates, roles
   absl::Duration auth_file_check_interval = absl::Seconds(1);  // how often it is re-stat'ed
   // --- end of transport security and access control ---
+  // A second, plaintext port serving only grpc.health.v1.Health ("" = none), for probes that
+  // cannot speak TLS or send tokens (the kubelet's gRPC probes). It reports what the main port's
+  // health service reports, drain included, and carries nothing else, so it may listen on any
+  // address.
+  std::string health_listen_address;
   // Serve grpc.reflection.v1alpha.ServerReflection (for tools such as grpcurl): it tells any
   // caller every method and message, so it is off unless asked for. Per server, not per process.
   bool enable_reflection = false;
@@ -66,6 +71,7 @@ class StorageServer {
   ~StorageServer();  // shuts down with no grace if still running
 
   int port() const;
+  int health_port() const;  // 0 without a health_listen_address
   // The drain before Shutdown: the health service answers NOT_SERVING, overall ("") and for
   // pluton.storage.v1.StorageService, while new and running calls are still served, so that
   // probes and load balancers send callers elsewhere before the listener closes. Calling it

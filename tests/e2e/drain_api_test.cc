@@ -20,13 +20,14 @@ class DrainApiTest : public ServerFixture {
   // grpc.health.v1.Health/Check for `service`: its status, or -1 when the call failed or the
   // response is not a one-field HealthCheckResponse. The request is built by hand
   // (HealthCheckRequest.service is field 1) as no generated health code is at hand.
-  int HealthStatus(const std::string& service) {
+  int HealthStatus(const std::string& service) { return HealthStatusAt(target(), service); }
+  static int HealthStatusAt(const std::string& address, const std::string& service) {
     std::string request;
     if (!service.empty()) {
       request = std::string(1, '\x0a') + static_cast<char>(service.size()) + service;
     }
     const RawCallResult result =
-        CallRaw(grpc::CreateChannel(target(), grpc::InsecureChannelCredentials()),
+        CallRaw(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()),
                 "/grpc.health.v1.Health/Check", {request});
     if (!result.status.ok() || result.responses.size() != 1) return -1;
     const std::string& response = result.responses[0];
@@ -52,6 +53,33 @@ TEST_F(DrainApiTest, DrainSaysNotServingAndStillServesNewCalls) {
 
   server_->Drain();  // again: no change
   EXPECT_EQ(HealthStatus(kStorageService), kNotServing);
+}
+
+// --health_listen: a second plaintext port with the health service only, following the main
+// port's status through the drain.
+class HealthListenApiTest : public DrainApiTest {
+ protected:
+  void SetUp() override {
+    health_listen_address_ = "127.0.0.1:0";
+    DrainApiTest::SetUp();
+  }
+  std::string health_target() const { return absl::StrCat("127.0.0.1:", server_->health_port()); }
+};
+
+TEST_F(HealthListenApiTest, TheHealthPortFollowsTheServiceThroughTheDrain) {
+  ASSERT_GT(server_->health_port(), 0);
+  ASSERT_NE(server_->health_port(), server_->port());
+  EXPECT_EQ(HealthStatusAt(health_target(), ""), kServing);
+  EXPECT_EQ(HealthStatusAt(health_target(), kStorageService), kServing);
+  server_->Drain();
+  EXPECT_EQ(HealthStatusAt(health_target(), ""), kNotServing);
+  EXPECT_EQ(HealthStatusAt(health_target(), kStorageService), kNotServing);
+}
+
+TEST_F(HealthListenApiTest, TheHealthPortServesNothingElse) {
+  storage::client::StorageClient on_health_port(health_target());
+  auto providers = on_health_port.ListProviders();
+  EXPECT_EQ(providers.status().code(), absl::StatusCode::kUnimplemented) << providers.status();
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ class ServerFixture : public ::testing::Test {
     config.upload_buffer_budget_bytes = upload_buffer_budget_bytes_;
     config.enable_reflection = enable_reflection_;
     config.max_concurrent_downloads = max_concurrent_downloads_;
+    config.health_listen_address = health_listen_address_;
     auto server = storage::StorageServer::Start(config);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -105,6 +106,7 @@ class ServerFixture : public ::testing::Test {
   uint64_t upload_buffer_budget_bytes_ = 256ull << 20;   // the daemon's default
   bool enable_reflection_ = false;                       // the daemon's default
   int max_concurrent_downloads_ = 64;                    // the daemon's default
+  std::string health_listen_address_;                    // the daemon's default: none
   std::optional<std::vector<std::string>> local_roots_;  // unset: the test's directory
   std::unique_ptr<storage::StorageServer> server_;
   std::unique_ptr<storage::client::StorageClient> client_;
