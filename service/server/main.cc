@@ -65,8 +65,10 @@ ABSL_FLAG(std::string, database, "",
           "<data_dir>/storages.db).");
 ABSL_FLAG(std::string, master_key_file, "",
           "File holding the 64-hex-digit key that encrypts secrets at rest. Default: "
-          "<data_dir>/master.key, generated (mode 0600) on first start. An explicit path must "
-          "exist (e.g. a mounted Kubernetes Secret).");
+          "<data_dir>/master.key, generated (mode 0600) only for a new data directory. An "
+          "explicit path must exist (e.g. a mounted Kubernetes Secret). The start is refused "
+          "when the key is not the one the database's secrets were sealed with, or the default "
+          "key is missing while sealed secrets exist (README \"Secrets at rest\").");
 ABSL_FLAG(std::string, plugin_dir, "",
           "Directory of provider plugins (*.so). Default: ../plugins next to this binary.");
 ABSL_FLAG(bool, allow_plugins_owned_by_service_user, false,

@@ -23,7 +23,7 @@
 #include "server/memory_bound.h"
 #include "server/reflection_option.h"
 #include "server/server_security.h"
-#include "store/master_key.h"
+#include "store/master_key_check.h"
 #include "store/secret_box.h"
 #include "store/sqlite_storage_store.h"
 
@@ -85,16 +85,17 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
   const bool default_key = config.master_key_file.empty();
   const std::string key_path =
       default_key ? absl::StrCat(config.data_dir, "/master.key") : config.master_key_file;
-  // Only the embedded default creates a key: an operator's explicit path that is missing is
-  // a mistake (an unmounted secret), and a fresh key would make stored secrets unreadable.
-  ASSIGN_OR_RETURN(std::string key, LoadOrCreateMasterKey(key_path, default_key));
-  ASSIGN_OR_RETURN(SecretBox box, SecretBox::FromKey(std::move(key)));
-  parts->secret_box = std::make_unique<SecretBox>(std::move(box));
-
   const std::string db_path = config.database_path.empty()
                                   ? absl::StrCat(config.data_dir, "/storages.db")
                                   : config.database_path;
   ASSIGN_OR_RETURN(parts->store, SqliteStorageStore::Open(db_path));
+
+  // The key must be the one the database's secrets were sealed with (its check value). Only
+  // the embedded default is created, and only for a database with nothing sealed: an
+  // operator's explicit path that is missing is a mistake (an unmounted secret), and a fresh
+  // key would make stored secrets unreadable.
+  ASSIGN_OR_RETURN(SecretBox box, LoadCheckedMasterKey(*parts->store, key_path, default_key));
+  parts->secret_box = std::make_unique<SecretBox>(std::move(box));
 
   parts->host = std::make_unique<HostServices>(config.upload_buffer_budget_bytes);
   RETURN_IF_ERROR(CheckPluginFilesTrusted(config.plugin_dir, geteuid(),

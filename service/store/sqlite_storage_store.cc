@@ -59,6 +59,12 @@ constexpr Migration kMigrations[] = {
      "  complete_time_us INTEGER NOT NULL,"
      "  PRIMARY KEY (storage_id, bucket, object_key)"
      ") WITHOUT ROWID;"},
+    {3,
+     // The master key check value (store/master_key_check.h): one row, never the key itself.
+     "CREATE TABLE key_check ("
+     "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+     "  check_value BLOB NOT NULL"
+     ");"},
 };
 static_assert(kMigrations[sizeof(kMigrations) / sizeof(kMigrations[0]) - 1].version ==
                   SqliteStorageStore::kSchemaVersion,
@@ -424,6 +430,45 @@ absl::Status SqliteStorageStore::Update(const StorageRecord& record) {
         absl::StrCat("a storage named \"", record.name, "\" already exists"));
   }
   return SqliteError(rc, absl::StrCat("updating storage \"", record.id, "\""));
+}
+
+absl::StatusOr<std::optional<std::string>> SqliteStorageStore::GetKeyCheck() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement statement;
+  RETURN_IF_ERROR(Prepare("SELECT check_value FROM key_check WHERE id = 1", &statement));
+  int rc = sqlite3_step(statement.get());
+  if (rc == SQLITE_DONE) return std::nullopt;
+  if (rc != SQLITE_ROW) return SqliteError(rc, "reading the master key check value");
+  return std::string(ColumnBlob(statement.get(), 0));
+}
+
+absl::StatusOr<bool> SqliteStorageStore::InsertKeyCheckIfAbsent(absl::string_view check_value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement statement;
+  RETURN_IF_ERROR(
+      Prepare("INSERT INTO key_check (id, check_value) VALUES (1, ?1) ON CONFLICT (id) DO NOTHING",
+              &statement));
+  int rc = BindBlob(statement.get(), 1, check_value);
+  if (rc != SQLITE_OK) return SqliteError(rc, "binding the master key check value");
+  rc = sqlite3_step(statement.get());
+  if (rc != SQLITE_DONE) return SqliteError(rc, "writing the master key check value");
+  return sqlite3_changes(db_) == 1;
+}
+
+absl::StatusOr<std::vector<SealedSecretsRow>> SqliteStorageStore::ListSealedSecrets() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement statement;
+  RETURN_IF_ERROR(Prepare(
+      "SELECT id, sealed_secrets FROM storages WHERE length(sealed_secrets) > 0 ORDER BY id",
+      &statement));
+  std::vector<SealedSecretsRow> rows;
+  int rc;
+  while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW) {
+    rows.push_back(
+        {std::string(ColumnText(statement.get(), 0)), std::string(ColumnBlob(statement.get(), 1))});
+  }
+  if (rc != SQLITE_DONE) return SqliteError(rc, "listing sealed secrets");
+  return rows;
 }
 
 absl::Status SqliteStorageStore::Delete(const std::string& id) {

@@ -40,11 +40,17 @@ struct sqlite3_stmt;
 
 namespace pluton::storage {
 
+// One storage's sealed secrets (opaque bytes sealed with associated data = storage_id).
+struct SealedSecretsRow {
+  std::string storage_id;
+  std::string sealed_secrets;
+};
+
 class SqliteStorageStore : public StorageStore, public ObjectRecordStore {
  public:
   // The schema version this build writes and understands (PRAGMA user_version).
-  // 1: storages. 2: object_records.
-  static constexpr int kSchemaVersion = 2;
+  // 1: storages. 2: object_records. 3: key_check.
+  static constexpr int kSchemaVersion = 3;
 
   // Opens the database at `path`, creating the file (mode 0600) and its schema if absent.
   // An existing file readable by group or others is used, with a logged warning.
@@ -75,6 +81,14 @@ class SqliteStorageStore : public StorageStore, public ObjectRecordStore {
                                                               const std::string& key) override;
   absl::Status DeleteObjectRecords(const std::string& storage_id, const std::string& bucket,
                                    const std::vector<std::string>& keys) override;
+
+  // The master key check value (store/master_key_check.h), or nullopt when none is recorded
+  // yet (a new database, or one written before schema version 3).
+  absl::StatusOr<std::optional<std::string>> GetKeyCheck();
+  // Records `check_value` unless one is already recorded; true when this call wrote it.
+  absl::StatusOr<bool> InsertKeyCheckIfAbsent(absl::string_view check_value);
+  // Every storage's id and sealed secrets, for storages that have any, ordered by id.
+  absl::StatusOr<std::vector<SealedSecretsRow>> ListSealedSecrets();
 
   // The database file this store was opened on.
   const std::string& path() const { return path_; }

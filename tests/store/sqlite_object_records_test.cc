@@ -143,7 +143,7 @@ TEST(SqliteObjectRecordsMigrationTest, AVersionOneDatabaseGainsTheTableAndKeepsI
           "PRAGMA user_version = 1;");
   auto store = SqliteStorageStore::Open(path);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 2);
+  EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), SqliteStorageStore::kSchemaVersion);
   auto storage = (*store)->GetByName("r2");
   ASSERT_TRUE(storage.ok()) << storage.status();
   EXPECT_EQ(storage->config.at("bucket"), "b");

@@ -1,0 +1,102 @@
+// The master key checked at start, through the real StorageServer: a fresh data directory
+// generates its key and serves; afterwards a wrong key or a missing default key stops the
+// start with FAILED_PRECONDITION naming the file, and nothing is regenerated over the data.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "server_fixture.h"
+
+namespace pluton::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kOtherKeyHex[] = "ffeeddccbbaa99887766554433221100f0e1d2c3b4a5968778695a4b3c2d1e0f";
+
+class MasterKeyStartTest : public ServerFixture {
+ protected:
+  std::string key_path() const { return dir_.Sub("data/master.key"); }
+
+  std::string ReadKeyFile() const {
+    std::ifstream in(key_path(), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+
+  void WriteKeyFile(const std::string& path, const std::string& content) const {
+    {
+      std::ofstream out(path, std::ios::binary | std::ios::trunc);
+      out << content;
+    }
+    ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+  }
+
+  absl::Status TryStart(const std::string& master_key_file = "") const {
+    storage::ServerConfig config = TestServerConfig(dir_);
+    config.master_key_file = master_key_file;
+    auto server = storage::StorageServer::Start(config);
+    return server.status();
+  }
+};
+
+TEST_F(MasterKeyStartTest, AFreshDataDirectoryGeneratesItsKeyAndServes) {
+  struct stat st;
+  ASSERT_EQ(::stat(key_path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(ReadKeyFile().size(), 65u);  // 64 hex digits and a newline
+  AddLocalStorage("kept");
+}
+
+TEST_F(MasterKeyStartTest, AWrongKeyStopsTheStartNamingTheFile) {
+  AddLocalStorage("kept");
+  const std::string original = ReadKeyFile();
+  StopServer();
+
+  WriteKeyFile(key_path(), std::string(kOtherKeyHex) + "\n");
+  absl::Status status = TryStart();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(),
+              HasSubstr("the master key file \"" + key_path() +
+                        "\" is not the key this database's secrets were sealed with"));
+  EXPECT_THAT(status.message(), HasSubstr("--master_key_file"));
+  EXPECT_THAT(std::string(status.message()), ::testing::Not(HasSubstr(kOtherKeyHex)));
+
+  // The same wrong key given explicitly is refused the same way.
+  const std::string explicit_path = dir_.Sub("explicit.key");
+  WriteKeyFile(explicit_path, std::string(kOtherKeyHex) + "\n");
+  status = TryStart(explicit_path);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(), HasSubstr("\"" + explicit_path + "\" is not the key"));
+
+  // The right key starts it again, with the storage still there.
+  WriteKeyFile(key_path(), original);
+  StartServer();
+  auto page = client_->ListStorages(v1::ListStoragesRequest());
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->storages_size(), 1);
+  EXPECT_EQ(page->storages(0).name(), "kept");
+}
+
+TEST_F(MasterKeyStartTest, AMissingDefaultKeyOverExistingDataStopsTheStart) {
+  AddLocalStorage("kept");
+  const std::string original = ReadKeyFile();
+  StopServer();
+  ASSERT_EQ(::unlink(key_path().c_str()), 0);
+
+  absl::Status status = TryStart();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(), HasSubstr("the master key file \"" + key_path() +
+                                          "\" (the default under --data_dir) does not exist"));
+  EXPECT_THAT(status.message(), HasSubstr("restore that key file"));
+  EXPECT_FALSE(std::filesystem::exists(key_path()));  // never regenerated silently
+
+  WriteKeyFile(key_path(), original);
+  StartServer();
+}
+
+}  // namespace
+}  // namespace pluton::testing
