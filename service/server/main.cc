@@ -31,6 +31,9 @@
 #include "server/grpc_log_bridge.h"
 #include "server/process_hardening.h"
 #include "server/storage_server.h"
+#include "store/master_key_check.h"
+#include "store/master_key_rotation.h"
+#include "store/sqlite_storage_store.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on, host:port (port 0: any), or unix:PATH. Only loopback "
@@ -69,6 +72,14 @@ ABSL_FLAG(std::string, master_key_file, "",
           "explicit path must exist (e.g. a mounted Kubernetes Secret). The start is refused "
           "when the key is not the one the database's secrets were sealed with, or the default "
           "key is missing while sealed secrets exist (README \"Secrets at rest\").");
+ABSL_FLAG(bool, rotate_master_key, false,
+          "Instead of serving: re-seal every storage's secrets under the key in "
+          "--new_master_key_file (generated there if missing) in one transaction, then exit. "
+          "Stop the service first. README \"Secrets at rest\".");
+ABSL_FLAG(std::string, new_master_key_file, "",
+          "With --rotate_master_key: the new key. Default: <master_key_file>.new, which "
+          "replaces --master_key_file once the database is committed to it; any other path is "
+          "left for the operator to install (e.g. update a read-only Kubernetes Secret).");
 ABSL_FLAG(std::string, plugin_dir, "",
           "Directory of provider plugins (*.so). Default: ../plugins next to this binary.");
 ABSL_FLAG(bool, allow_plugins_owned_by_service_user, false,
@@ -145,6 +156,26 @@ void WaitOutDrain(const sigset_t& signals, absl::Duration drain) {
     }
     // -1: EAGAIN when the time is up (the loop ends), EINTR when interrupted (waits again).
   }
+}
+
+// --rotate_master_key: re-seals every secret under the new key (store/master_key_rotation.h).
+int RotateMasterKeyCommand(const pluton::storage::ServerConfig& config) {
+  namespace ps = ::pluton::storage;
+  const std::string key_path = ps::MasterKeyPathOf(config);
+  std::string new_key_path = absl::GetFlag(FLAGS_new_master_key_file);
+  if (new_key_path.empty()) new_key_path = ps::PendingKeyPath(key_path);
+  auto store = ps::SqliteStorageStore::Open(ps::DatabasePathOf(config));
+  if (!store.ok()) {
+    ps::LogError("main", "cannot rotate the master key: ", store.status().message());
+    return 1;
+  }
+  absl::StatusOr<size_t> resealed = ps::RotateMasterKey(**store, key_path, new_key_path);
+  if (!resealed.ok()) {
+    ps::LogError("main", "cannot rotate the master key: ", resealed.status().message());
+    return 1;
+  }
+  ps::LogInfo("main", "master key rotated: ", *resealed, " storage(s) re-sealed");
+  return 0;
 }
 
 bool WritePortFile(const std::string& path, int port) {
@@ -241,6 +272,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   config.tls_reload_interval = absl::Seconds(tls_reload_seconds);
+
+  if (absl::GetFlag(FLAGS_rotate_master_key)) return RotateMasterKeyCommand(config);
 
   auto server = pluton::storage::StorageServer::Start(config);
   if (!server.ok()) {

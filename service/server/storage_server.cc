@@ -75,6 +75,16 @@ struct StorageServer::Parts {
   std::once_flag shutdown_once;
 };
 
+std::string MasterKeyPathOf(const ServerConfig& config) {
+  return config.master_key_file.empty() ? absl::StrCat(config.data_dir, "/master.key")
+                                        : config.master_key_file;
+}
+
+std::string DatabasePathOf(const ServerConfig& config) {
+  return config.database_path.empty() ? absl::StrCat(config.data_dir, "/storages.db")
+                                      : config.database_path;
+}
+
 absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const ServerConfig& config) {
   RETURN_IF_ERROR(CheckSecurityConfig(config));
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
@@ -83,11 +93,8 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
   RETURN_IF_ERROR(EnsureDirectory(config.data_dir));
 
   const bool default_key = config.master_key_file.empty();
-  const std::string key_path =
-      default_key ? absl::StrCat(config.data_dir, "/master.key") : config.master_key_file;
-  const std::string db_path = config.database_path.empty()
-                                  ? absl::StrCat(config.data_dir, "/storages.db")
-                                  : config.database_path;
+  const std::string key_path = MasterKeyPathOf(config);
+  const std::string db_path = DatabasePathOf(config);
   ASSIGN_OR_RETURN(parts->store, SqliteStorageStore::Open(db_path));
 
   // The key must be the one the database's secrets were sealed with (its check value). Only

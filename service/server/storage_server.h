@@ -21,8 +21,8 @@ struct ServerConfig {
   std::string listen_address = "127.0.0.1:50051";  // "host:port"; port 0 picks a free one
   std::string data_dir = "pluton-data";            // created (0700) if missing
   std::string database_path;                       // "" = <data_dir>/storages.db
-  std::string master_key_file;                     // "" = <data_dir>/master.key, created if missing
-  std::string plugin_dir;                          // required
+  std::string master_key_file;  // "" = <data_dir>/master.key, created for a new data dir
+  std::string plugin_dir;       // required
   // Plugins run as the service, so Start refuses a plugin directory or file others can change
   // (plugin/plugin_files.h), including the service's own (non-root) user unless this is set:
   // a development build run by the user who built it.
@@ -61,6 +61,10 @@ struct ServerConfig {
   int max_concurrent_downloads = 64;
   int max_message_bytes = 4 << 20;  // the largest message the service accepts
 };
+
+// The master key file and database `config` names, defaults applied.
+std::string MasterKeyPathOf(const ServerConfig& config);
+std::string DatabasePathOf(const ServerConfig& config);
 
 class StorageServer {
  public:

@@ -1,7 +1,10 @@
 #include "store/master_key_check.h"
 
 #include <openssl/crypto.h>
+#include <stdio.h>
 
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -97,8 +100,35 @@ absl::StatusOr<SecretBox> LoadCheckedMasterKey(SqliteStorageStore& store,
   }
   if (!key.ok()) return key.status();
   ASSIGN_OR_RETURN(SecretBox box, SecretBox::FromKey(*std::move(key)));
-  RETURN_IF_ERROR(CheckMasterKey(store, box, key_path));
+  absl::Status checked = CheckMasterKey(store, box, key_path);
+  if (absl::IsFailedPrecondition(checked)) {
+    ASSIGN_OR_RETURN(std::optional<SecretBox> rotated, FinishPendingRotation(store, key_path));
+    if (rotated.has_value()) return *std::move(rotated);
+  }
+  RETURN_IF_ERROR(checked);
   return box;
+}
+
+std::string PendingKeyPath(const std::string& key_path) { return key_path + ".new"; }
+
+absl::StatusOr<std::optional<SecretBox>> FinishPendingRotation(SqliteStorageStore& store,
+                                                               const std::string& key_path) {
+  const std::string pending = PendingKeyPath(key_path);
+  absl::StatusOr<std::string> key = LoadOrCreateMasterKey(pending, /*create_if_missing=*/false);
+  if (!key.ok()) return std::nullopt;
+  ASSIGN_OR_RETURN(SecretBox box, SecretBox::FromKey(*std::move(key)));
+  ASSIGN_OR_RETURN(std::optional<std::string> recorded, store.GetKeyCheck());
+  if (!recorded.has_value() || !CheckValueMatches(box, *recorded)) return std::nullopt;
+  if (::rename(pending.c_str(), key_path.c_str()) != 0) {
+    int error = errno;
+    return absl::FailedPreconditionError(
+        absl::StrCat("a master key rotation committed the database to the key in \"", pending,
+                     "\" but it cannot replace \"", key_path, "\": ", std::strerror(error),
+                     "; move it there yourself (mode 0600) or point --master_key_file at it"));
+  }
+  LogInfo(kLogComponent, "finished an interrupted master key rotation: ", pending, " replaced ",
+          key_path);
+  return std::optional<SecretBox>(std::move(box));
 }
 
 }  // namespace pluton::storage

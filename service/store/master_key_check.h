@@ -15,6 +15,7 @@
 #ifndef PLUTON_SERVICE_STORE_MASTER_KEY_CHECK_H_
 #define PLUTON_SERVICE_STORE_MASTER_KEY_CHECK_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -41,8 +42,20 @@ absl::Status CheckMasterKey(SqliteStorageStore& store, const SecretBox& box,
 // generated when missing -- but only while the database holds no check value and no sealed
 // secrets; otherwise FAILED_PRECONDITION naming the file and the fix (a fresh key would make
 // every stored secret unreadable). An explicit path must exist (NOT_FOUND otherwise).
+// When the key does not match but `PendingKeyPath(key_path)` holds one that does (a key
+// rotation committed and was interrupted before its rename), that file replaces `key_path`
+// (logged) and its key is returned.
 absl::StatusOr<SecretBox> LoadCheckedMasterKey(SqliteStorageStore& store,
                                                const std::string& key_path, bool is_default_path);
+
+// Where a key rotation keeps the new key until the database is committed to it: "<key>.new".
+std::string PendingKeyPath(const std::string& key_path);
+
+// If the key at PendingKeyPath(key_path) opens the recorded check value, renames it over
+// `key_path` and returns it; nullopt when there is no such file or it does not match.
+// FAILED_PRECONDITION naming both files when the rename fails (e.g. a read-only mount).
+absl::StatusOr<std::optional<SecretBox>> FinishPendingRotation(SqliteStorageStore& store,
+                                                               const std::string& key_path);
 
 }  // namespace pluton::storage
 

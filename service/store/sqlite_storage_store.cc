@@ -457,6 +457,10 @@ absl::StatusOr<bool> SqliteStorageStore::InsertKeyCheckIfAbsent(absl::string_vie
 
 absl::StatusOr<std::vector<SealedSecretsRow>> SqliteStorageStore::ListSealedSecrets() {
   std::lock_guard<std::mutex> lock(mu_);
+  return ReadSealedSecrets();
+}
+
+absl::StatusOr<std::vector<SealedSecretsRow>> SqliteStorageStore::ReadSealedSecrets() {
   Statement statement;
   RETURN_IF_ERROR(Prepare(
       "SELECT id, sealed_secrets FROM storages WHERE length(sealed_secrets) > 0 ORDER BY id",
@@ -469,6 +473,41 @@ absl::StatusOr<std::vector<SealedSecretsRow>> SqliteStorageStore::ListSealedSecr
   }
   if (rc != SQLITE_DONE) return SqliteError(rc, "listing sealed secrets");
   return rows;
+}
+
+absl::StatusOr<size_t> SqliteStorageStore::ResealAllSecrets(
+    const std::function<absl::StatusOr<std::string>(const SealedSecretsRow&)>& reseal,
+    absl::string_view new_check_value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", "starting the re-seal transaction"));
+  auto reseal_all = [&]() -> absl::StatusOr<size_t> {
+    ASSIGN_OR_RETURN(std::vector<SealedSecretsRow> rows, ReadSealedSecrets());
+    Statement update;
+    RETURN_IF_ERROR(Prepare("UPDATE storages SET sealed_secrets = ?2 WHERE id = ?1", &update));
+    for (const SealedSecretsRow& row : rows) {
+      ASSIGN_OR_RETURN(std::string resealed, reseal(row));
+      ScopedReset reset(update.get());
+      int rc = BindText(update.get(), 1, row.storage_id);
+      if (rc == SQLITE_OK) rc = BindBlob(update.get(), 2, resealed);
+      if (rc == SQLITE_OK) rc = sqlite3_step(update.get());
+      if (rc != SQLITE_DONE) {
+        return SqliteError(rc, absl::StrCat("re-sealing storage \"", row.storage_id, "\""));
+      }
+    }
+    Statement check;
+    RETURN_IF_ERROR(
+        Prepare("INSERT INTO key_check (id, check_value) VALUES (1, ?1)"
+                " ON CONFLICT (id) DO UPDATE SET check_value = excluded.check_value",
+                &check));
+    int rc = BindBlob(check.get(), 1, new_check_value);
+    if (rc == SQLITE_OK) rc = sqlite3_step(check.get());
+    if (rc != SQLITE_DONE) return SqliteError(rc, "replacing the master key check value");
+    RETURN_IF_ERROR(Exec("COMMIT", "committing the re-seal transaction"));
+    return rows.size();
+  };
+  absl::StatusOr<size_t> resealed = reseal_all();
+  if (!resealed.ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  return resealed;
 }
 
 absl::Status SqliteStorageStore::Delete(const std::string& id) {

@@ -23,6 +23,7 @@
 #ifndef PLUTON_SERVICE_STORE_SQLITE_STORAGE_STORE_H_
 #define PLUTON_SERVICE_STORE_SQLITE_STORAGE_STORE_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -90,6 +91,14 @@ class SqliteStorageStore : public StorageStore, public ObjectRecordStore {
   // Every storage's id and sealed secrets, for storages that have any, ordered by id.
   absl::StatusOr<std::vector<SealedSecretsRow>> ListSealedSecrets();
 
+  // Replaces every storage's sealed secrets with `reseal(row)` and the check value with
+  // `new_check_value`, in one IMMEDIATE transaction: all or nothing. An error from `reseal`
+  // (called with the store's lock held; it must not call back into the store) or SQLite rolls
+  // everything back and is returned. Returns the number of storages re-sealed.
+  absl::StatusOr<size_t> ResealAllSecrets(
+      const std::function<absl::StatusOr<std::string>(const SealedSecretsRow&)>& reseal,
+      absl::string_view new_check_value);
+
   // The database file this store was opened on.
   const std::string& path() const { return path_; }
 
@@ -115,6 +124,8 @@ class SqliteStorageStore : public StorageStore, public ObjectRecordStore {
   absl::StatusOr<StorageRecord> GetOne(sqlite3_stmt* statement, absl::string_view key_kind,
                                        const std::string& key);
   absl::StatusOr<StorageRecord> ReadRow(sqlite3_stmt* statement) const;
+  // ListSealedSecrets with mu_ held.
+  absl::StatusOr<std::vector<SealedSecretsRow>> ReadSealedSecrets();
 
   const std::string path_;
   std::mutex mu_;  // guards db_ and every statement below
