@@ -10,6 +10,10 @@
 #include <fstream>
 
 #include "server_fixture.h"
+#include "store/master_key.h"
+#include "store/master_key_check.h"
+#include "store/master_key_rotation.h"
+#include "store/sqlite_storage_store.h"
 
 namespace pluton::testing {
 namespace {
@@ -18,8 +22,42 @@ using ::testing::HasSubstr;
 
 constexpr char kOtherKeyHex[] = "ffeeddccbbaa99887766554433221100f0e1d2c3b4a5968778695a4b3c2d1e0f";
 
+constexpr char kSecret[] = "5ec7e7bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
 class MasterKeyStartTest : public ServerFixture {
  protected:
+  MasterKeyStartTest() {
+    plugins_.push_back(std::string(PLUTON_TEST_PLUGIN_DIR) + "/pluton_r2.so");
+  }
+
+  // An r2 storage whose secret_access_key is sealed in the database; returns its id.
+  std::string AddR2WithSecret() {
+    v1::AddStorageRequest request;
+    request.mutable_storage()->set_name("r2");
+    request.mutable_storage()->set_provider("r2");
+    auto& config = *request.mutable_storage()->mutable_config();
+    config["account_id"] = "0123456789abcdef0123456789abcdef";
+    config["access_key_id"] = "abcdef0123456789abcdef0123456789";
+    config["secret_access_key"] = kSecret;
+    auto added = client_->AddStorage(request);
+    EXPECT_TRUE(added.ok()) << added.status();
+    return added.ok() ? added->id() : "";
+  }
+
+  // The storage's secrets opened with the key in `key_file` (the server must be stopped).
+  absl::StatusOr<std::string> OpenSecretsWith(const std::string& key_file,
+                                              const std::string& id) const {
+    auto store = storage::SqliteStorageStore::Open(dir_.Sub("data/storages.db"));
+    if (!store.ok()) return store.status();
+    auto record = (*store)->GetById(id);
+    if (!record.ok()) return record.status();
+    auto key = storage::LoadOrCreateMasterKey(key_file, false);
+    if (!key.ok()) return key.status();
+    auto box = storage::SecretBox::FromKey(*std::move(key));
+    if (!box.ok()) return box.status();
+    return box->Open(record->sealed_secrets, id);
+  }
+
   std::string key_path() const { return dir_.Sub("data/master.key"); }
 
   std::string ReadKeyFile() const {
@@ -96,6 +134,39 @@ TEST_F(MasterKeyStartTest, AMissingDefaultKeyOverExistingDataStopsTheStart) {
 
   WriteKeyFile(key_path(), original);
   StartServer();
+}
+
+TEST_F(MasterKeyStartTest, RotationResealsTheSavedSecretAndTheServerStartsOnTheNewKey) {
+  const std::string id = AddR2WithSecret();
+  StopServer();
+  const std::string old_key = dir_.Sub("old.key");
+  WriteKeyFile(old_key, ReadKeyFile());
+  auto before = OpenSecretsWith(key_path(), id);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_THAT(*before, HasSubstr(kSecret));
+
+  {
+    auto store = storage::SqliteStorageStore::Open(dir_.Sub("data/storages.db"));
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto resealed =
+        storage::RotateMasterKey(**store, key_path(), storage::PendingKeyPath(key_path()));
+    ASSERT_TRUE(resealed.ok()) << resealed.status();
+    EXPECT_EQ(*resealed, 1u);
+  }
+  auto after = OpenSecretsWith(key_path(), id);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(*after, *before);
+  EXPECT_EQ(OpenSecretsWith(old_key, id).status().code(), absl::StatusCode::kDataLoss);
+
+  EXPECT_EQ(TryStart(old_key).code(), absl::StatusCode::kFailedPrecondition);
+  StartServer();
+  auto storage = client_->GetStorage([&] {
+    v1::GetStorageRequest request;
+    request.set_storage("r2");
+    return request;
+  }());
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  EXPECT_EQ(storage->id(), id);
 }
 
 }  // namespace
