@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 debian_packages=(
   cmake ninja-build g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
-  libssl-dev libcurl4-openssl-dev libsqlite3-dev nlohmann-json3-dev libtinyxml2-dev
+  libssl-dev libcurl4-openssl-dev libsqlite3-dev nlohmann-json3-dev libtinyxml2-dev libcivetweb-dev
   libgtest-dev libgmock-dev
   python3-botocore
 )

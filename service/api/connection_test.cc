@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "common/rich_status.h"
 #include "common/status_macros.h"
+#include "metrics/storage_metrics.h"
 
 namespace pluton::storage {
 namespace {
@@ -59,6 +60,11 @@ absl::Status RunConnectionTest(StorageRegistry* registry, const v1::TestConnecti
 
   ASSIGN_OR_RETURN(TestConnectionReport report,
                    storage->provider->TestConnection(storage->config, options));
+  StorageMetricsInstance()
+      .test_connection
+      .With({storage->provider->id(), report.success ? "success" : "failure",
+             report.success ? "" : report.reason})
+      .Add();
   ToProto(report, response);
   ToProto(absl::Now() - start, response->mutable_latency());
   LogInfo("test-connection", "provider=", storage->provider->id(),

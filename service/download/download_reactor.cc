@@ -15,6 +15,7 @@
 #include "common/stream_digest.h"
 #include "download/download_request_check.h"
 #include "download/expected_digest.h"
+#include "metrics/storage_metrics.h"
 
 namespace pluton::storage {
 namespace {
@@ -134,6 +135,11 @@ void DownloadReactor::Run() {
     LogWarning(kComponent, "download failed (", absl::StatusCodeToString(status.code()),
                "): ", status.message());
   }
+  if (!metric_provider_.empty()) {
+    StorageMetricsInstance()
+        .downloads.With({metric_provider_, metric_storage_, OutcomeLabel(status)})
+        .Add();
+  }
   Finish(ToGrpcStatus(status));
 }
 
@@ -142,6 +148,9 @@ absl::Status DownloadReactor::Stream() {
   RETURN_IF_ERROR(access_.CheckStorage(request_.storage()));
   RETURN_IF_ERROR(CheckDownloadRequest(request_));
   ASSIGN_OR_RETURN(ResolvedStorage storage, registry_->Resolve(request_.storage()));
+  metric_provider_ = storage.provider->id();
+  metric_storage_ = storage.name;
+  Counter& bytes_metric = StorageMetricsInstance().download_bytes.With({metric_provider_});
   const DownloadSpec spec = SpecFromRequest(request_);
   ASSIGN_OR_RETURN(std::unique_ptr<ProviderDownload> download,
                    storage.provider->OpenDownload(storage.config, spec, &cancelled_));
@@ -199,6 +208,7 @@ absl::Status DownloadReactor::Stream() {
       digest.Update(data->data(), filled);
       RETURN_IF_ERROR(Send(message));
       sent += filled;
+      bytes_metric.Add(filled);
     }
     if (end) break;
   }

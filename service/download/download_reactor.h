@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -67,6 +68,9 @@ class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
   bool admitted_ = false;  // holds a place in limiter_, released in OnDone
   const grpc::ByteBuffer* const raw_request_;
   const absl::Time start_time_;
+  // Metric labels (worker thread only), set once the storage is resolved.
+  std::string metric_provider_;
+  std::string metric_storage_;
   v1::DownloadRequest request_;  // decoded by the worker, which alone reads it
   grpc::ByteBuffer outgoing_;    // the write in flight; guarded by write_in_flight_
 

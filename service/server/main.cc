@@ -127,6 +127,10 @@ ABSL_FLAG(std::string, log_format, "text",
           "How log lines on stderr look: text (one line per event, for people) or json (one "
           "JSON object per line with time, level, component and message, for log collectors). "
           "gRPC's own lines take the same format.");
+// --- Metrics ---
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT serving GET /metrics (Prometheus text format), e.g. [::]:9090; empty: off. "
+          "It carries no secrets and no per-object data, so any address is allowed.");
 
 namespace {
 
@@ -272,6 +276,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   config.tls_reload_interval = absl::Seconds(tls_reload_seconds);
+  config.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);  // --- Metrics ---
 
   if (absl::GetFlag(FLAGS_rotate_master_key)) return RotateMasterKeyCommand(config);
 

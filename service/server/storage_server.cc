@@ -15,6 +15,10 @@
 #include "common/status_macros.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "metrics/budget_metrics.h"
+#include "metrics/call_metrics_interceptor.h"
+#include "metrics/metrics_http_server.h"
+#include "metrics/storage_metrics.h"
 #include "plugin/host_services.h"
 #include "plugin/plugin_files.h"
 #include "plugin/plugin_loader.h"
@@ -68,6 +72,10 @@ struct StorageServer::Parts {
   std::unique_ptr<Authorizer> authorizer;  // who may call what (server/server_security.h)
   UploadEnvironment uploads;
   std::unique_ptr<StorageServiceImpl> service;
+  // --- Metrics: the budget's gauges (while `host` lives) and the /metrics listener ---
+  std::shared_ptr<void> budget_gauges;
+  std::unique_ptr<MetricsHttpServer> metrics_http;
+  // --- end of metrics ---
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   std::unique_ptr<grpc::Server> health_server;  // null without --health_listen
@@ -108,6 +116,17 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
   RETURN_IF_ERROR(CheckPluginFilesTrusted(config.plugin_dir, geteuid(),
                                           config.allow_plugins_owned_by_service_user));
   ASSIGN_OR_RETURN(parts->plugins, PluginSet::Load(config.plugin_dir, parts->host->api()));
+  // --- Metrics ---
+  StorageMetrics& metrics = StorageMetricsInstance();
+  metrics.plugin_load_failures.With({}).Add(parts->plugins->rejected().size());
+  parts->budget_gauges = ExportBufferBudget(metrics.registry, parts->host->budget());
+  if (!config.metrics_listen_address.empty()) {
+    ASSIGN_OR_RETURN(parts->metrics_http,
+                     MetricsHttpServer::Start(config.metrics_listen_address, &metrics.registry));
+    LogInfo(kComponent, "serving GET /metrics on ", config.metrics_listen_address, " (port ",
+            parts->metrics_http->port(), ")");
+  }
+  // --- end of metrics ---
   if (parts->plugins->providers().empty()) {
     LogWarning(kComponent, "no provider plugin loaded from ", config.plugin_dir);
   }
@@ -145,6 +164,10 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
   quota.Resize(GrpcMemoryQuotaBytes(config));
   builder.SetResourceQuota(quota);
   builder.RegisterService(parts->service.get());
+  // --- Metrics: every call counted in one place ---
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MakeCallMetricsInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   parts->server = builder.BuildAndStart();
   if (!parts->server || parts->port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on --listen ", config.listen_address,
@@ -173,6 +196,10 @@ StorageServer::~StorageServer() { Shutdown(absl::ZeroDuration()); }
 int StorageServer::port() const { return parts_->port; }
 
 int StorageServer::health_port() const { return parts_->health_port; }
+// --- Metrics ---
+int StorageServer::metrics_port() const {
+  return parts_->metrics_http ? parts_->metrics_http->port() : 0;
+}
 
 void StorageServer::Drain() {
   SetHealth(parts_->server.get(), false);

@@ -60,6 +60,11 @@ struct ServerConfig {
   int max_concurrent_uploads = 64;
   int max_concurrent_downloads = 64;
   int max_message_bytes = 4 << 20;  // the largest message the service accepts
+  // --- Metrics (metrics/) ---
+  // "host:port" serving GET /metrics (Prometheus text format); "" = off. It carries no
+  // secrets and no per-object data, so any address is allowed, also a non-loopback one.
+  std::string metrics_listen_address;
+  // --- end of metrics ---
 };
 
 // The master key file and database `config` names, defaults applied.
@@ -76,6 +81,8 @@ class StorageServer {
 
   int port() const;
   int health_port() const;  // 0 without a health_listen_address
+  // --- Metrics --- The port serving /metrics (0 when --metrics_listen is off).
+  int metrics_port() const;
   // The drain before Shutdown: the health service answers NOT_SERVING, overall ("") and for
   // pluton.storage.v1.StorageService, while new and running calls are still served, so that
   // probes and load balancers send callers elsewhere before the listener closes. Calling it

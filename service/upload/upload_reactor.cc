@@ -12,6 +12,7 @@
 #include "common/rich_status.h"
 #include "common/status_macros.h"
 #include "common/stream_digest.h"
+#include "metrics/storage_metrics.h"
 #include "upload/upload_header_check.h"
 #include "upload/upload_trailer_check.h"
 
@@ -148,6 +149,14 @@ void UploadReactor::Run() {
     LogWarning(kComponent, "upload failed (", absl::StatusCodeToString(status.code()),
                "): ", status.message());
   }
+  if (!metric_provider_.empty()) {
+    StorageMetricsInstance()
+        .uploads.With({metric_provider_, metric_storage_, OutcomeLabel(status)})
+        .Add();
+    if (status.ok()) {
+      StorageMetricsInstance().upload_parts.With({metric_provider_}).Add(response_.part_count());
+    }
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     finishing_ = true;
@@ -175,6 +184,9 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
   RETURN_IF_ERROR(access_.CheckStorage(header.storage()));
   RETURN_IF_ERROR(CheckUploadHeader(header));
   ASSIGN_OR_RETURN(ResolvedStorage storage, env_->registry->Resolve(header.storage()));
+  metric_provider_ = storage.provider->id();
+  metric_storage_ = storage.name;
+  bytes_metric_ = &StorageMetricsInstance().upload_bytes.With({metric_provider_});
   const UploadSpec spec = SpecFromHeader(header);
   ASSIGN_OR_RETURN(std::unique_ptr<ProviderUpload> upload,
                    storage.provider->BeginUpload(storage.config, spec, &cancelled_));
@@ -217,6 +229,7 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
         }
         const std::string& data = message.data();
         received += data.size();
+        bytes_metric_->Add(data.size());
         if (spec.expected_size >= 0 && received > static_cast<uint64_t>(spec.expected_size)) {
           return abort_with(InvalidArgumentWithViolations(
               "the stream is longer than announced",

@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "auth/authorizer.h"
 #include "grpcpp/grpcpp.h"
+#include "metrics/metrics_registry.h"
 #include "objects/object_records.h"
 #include "pluton/storage/v1/storage_service.pb.h"
 #include "registry/storage_registry.h"
@@ -82,6 +83,11 @@ class UploadReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   v1::UploadResponse response_;  // worker thread only
   absl::Status stream_error_;    // worker thread only: why Next() returned false early
   int messages_taken_ = 0;       // worker thread only
+  // Metrics (worker thread only), set once the storage is resolved: its labels and the
+  // provider's byte counter, looked up once per upload.
+  std::string metric_provider_;
+  std::string metric_storage_;
+  Counter* bytes_metric_ = nullptr;
 
   std::mutex mu_;
   std::condition_variable queue_changed_;
