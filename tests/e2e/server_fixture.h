@@ -50,6 +50,7 @@ class ServerFixture : public ::testing::Test {
     config.enable_reflection = enable_reflection_;
     config.max_concurrent_downloads = max_concurrent_downloads_;
     config.health_listen_address = health_listen_address_;
+    config.metrics_listen_address = metrics_listen_;
     auto server = storage::StorageServer::Start(config);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -107,6 +108,7 @@ class ServerFixture : public ::testing::Test {
   bool enable_reflection_ = false;                       // the daemon's default
   int max_concurrent_downloads_ = 64;                    // the daemon's default
   std::string health_listen_address_;                    // the daemon's default: none
+  std::string metrics_listen_;                           // "": no /metrics (the default)
   std::optional<std::vector<std::string>> local_roots_;  // unset: the test's directory
   std::unique_ptr<storage::StorageServer> server_;
   std::unique_ptr<storage::client::StorageClient> client_;
