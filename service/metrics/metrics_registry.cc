@@ -49,6 +49,12 @@ Histogram::Snapshot Histogram::Read() const {
 
 template <class Metric>
 Metric& Family<Metric>::With(const std::vector<std::string>& label_values) {
+  if (label_values.size() != label_names_.size()) {
+    // A caller's mistake: padded or cut to the label names, so the exposition stays valid.
+    std::vector<std::string> fitted = label_values;
+    fitted.resize(label_names_.size());
+    return With(fitted);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   std::unique_ptr<Metric>& child = children_[label_values];
   if (child == nullptr) child = make_();

@@ -67,6 +67,14 @@ TEST(MetricsExposition, CallbackGaugeIsExportedOnlyWhileItsHandleLives) {
   EXPECT_EQ(registry.Expose(), "");
 }
 
+TEST(MetricsExposition, LabelValuesAreFittedToTheLabelNames) {
+  MetricsRegistry registry;
+  Family<Counter>& family = registry.AddCounter("x_total", "X.", {"a", "b"});
+  family.With({"1"}).Add();
+  family.With({"1", "", "extra"}).Add();
+  EXPECT_THAT(registry.Expose(), HasSubstr("\nx_total{a=\"1\",b=\"\"} 2\n"));
+}
+
 TEST(MetricsExposition, FormatsSpecialValues) {
   EXPECT_EQ(FormatValue(1.0 / 0.0), "+Inf");
   EXPECT_EQ(FormatValue(-1.0 / 0.0), "-Inf");

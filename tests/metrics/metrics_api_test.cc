@@ -79,13 +79,24 @@ TEST_F(MetricsApiTest, UploadAndListObjectsAreCounted) {
   EXPECT_EQ(HttpRequest(MetricsUrl("/metrics"), "POST").status, 405);
 }
 
-TEST_F(MetricsApiTest, FailedUploadCountsAsErrorWithItsBytes) {
+TEST_F(MetricsApiTest, FailedUploadCountsAsErrorAndDownloadsAreCounted) {
   AddLocalStorage("disk");
   const std::string data(5000, 'y');
   storage::client::MemoryByteSource source(data);
   ASSERT_TRUE(client_->Upload(Header("disk", "bucket", "k", data.size()), source).ok());
   storage::client::MemoryByteSource short_source("abc");
   EXPECT_FALSE(client_->Upload(Header("disk", "bucket", "k2", 10), short_source).ok());
+  v1::DownloadRequest download;
+  download.set_storage("disk");
+  download.set_bucket("bucket");
+  download.set_key("k");
+  std::string received;
+  auto downloaded = client_->Download(download, [&received](absl::string_view chunk) {
+    received.append(chunk.data(), chunk.size());
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(downloaded.ok()) << downloaded.status();
+  ASSERT_EQ(received, data);
 
   const std::string body = HttpRequest(MetricsUrl("/metrics")).body;
   EXPECT_THAT(body, HasSubstr("\npluton_storage_uploads_total{provider=\"local\",storage=\"disk\","
@@ -93,6 +104,12 @@ TEST_F(MetricsApiTest, FailedUploadCountsAsErrorWithItsBytes) {
   EXPECT_THAT(body, HasSubstr("\npluton_storage_upload_bytes_total{provider=\"local\"} 5003\n"));
   EXPECT_THAT(body, HasSubstr("\npluton_storage_grpc_calls_total{method=\"Upload\","
                               "code=\"INVALID_ARGUMENT\"} 1\n"));
+  EXPECT_THAT(body,
+              HasSubstr("\npluton_storage_downloads_total{provider=\"local\",storage=\"disk\","
+                        "outcome=\"ok\"} 1\n"));
+  EXPECT_THAT(body, HasSubstr("\npluton_storage_download_bytes_total{provider=\"local\"} 5000\n"));
+  EXPECT_THAT(body,
+              HasSubstr("\npluton_storage_grpc_calls_total{method=\"Download\",code=\"OK\"} 1\n"));
 }
 
 // metric-names.txt (what alerts and the dashboard may use) lists every metric the daemon
