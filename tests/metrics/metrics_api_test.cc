@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "client/byte_source.h"
 #include "e2e/server_fixture.h"
 #include "metrics/budget_metrics.h"
@@ -29,6 +31,20 @@ class MetricsApiTest : public ServerFixture {
   std::string MetricsUrl(const std::string& path) const {
     return absl::StrCat("http://127.0.0.1:", server_->metrics_port(), path);
   }
+  // GET /metrics once every line of `settled` shows (a call is counted when the server has
+  // finished it, which may be just after its client saw the answer), or after 10 s; the last
+  // reply either way, for the test's assertions.
+  HttpReply MetricsOnceSettled(const std::vector<std::string>& settled) const {
+    HttpReply reply;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      reply = HttpRequest(MetricsUrl("/metrics"));
+      bool all = true;
+      for (const std::string& line : settled) all = all && absl::StrContains(reply.body, line);
+      if (all) break;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return reply;
+  }
 };
 
 TEST_F(MetricsApiTest, UploadAndListObjectsAreCounted) {
@@ -47,7 +63,10 @@ TEST_F(MetricsApiTest, UploadAndListObjectsAreCounted) {
   missing.set_storage("no-such-storage");
   EXPECT_FALSE(client_->ListObjects(missing).ok());
 
-  HttpReply reply = HttpRequest(MetricsUrl("/metrics"));
+  HttpReply reply = MetricsOnceSettled(
+      {"\npluton_storage_grpc_calls_total{method=\"ListObjects\",code=\"NOT_FOUND\"} 1\n",
+       "\npluton_storage_inflight_calls{method=\"ListObjects\"} 0\n",
+       "\npluton_storage_buffer_budget_in_use_bytes 0\n"});
   ASSERT_EQ(reply.status, 200);
   EXPECT_EQ(reply.content_type, "text/plain; version=0.0.4; charset=utf-8");
   const std::string& body = reply.body;
@@ -98,7 +117,11 @@ TEST_F(MetricsApiTest, FailedUploadCountsAsErrorAndDownloadsAreCounted) {
   ASSERT_TRUE(downloaded.ok()) << downloaded.status();
   ASSERT_EQ(received, data);
 
-  const std::string body = HttpRequest(MetricsUrl("/metrics")).body;
+  const std::string body =
+      MetricsOnceSettled({"\npluton_storage_download_bytes_total{provider=\"local\"} 5000\n",
+                          "\npluton_storage_upload_bytes_total{provider=\"local\"} 5003\n",
+                          "\npluton_storage_grpc_calls_total{method=\"Download\",code=\"OK\"} 1\n"})
+          .body;
   EXPECT_THAT(body, HasSubstr("\npluton_storage_uploads_total{provider=\"local\",storage=\"disk\","
                               "outcome=\"error\"} 1\n"));
   EXPECT_THAT(body, HasSubstr("\npluton_storage_upload_bytes_total{provider=\"local\"} 5003\n"));
