@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 #include <sys/xattr.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +33,8 @@ ApiWorld::ApiWorld() {
   config.data_dir = dir_ + "/data";
   config.plugin_dir = PLUTON_FUZZ_PLUGIN_DIR;
   config.upload_buffer_budget_bytes = 64ull << 20;
+  config.local_roots = {root_};  // the one local storage below; nothing else on the host
+  config.allow_plugins_owned_by_service_user = geteuid() != 0;  // a developer's own build
   absl::StatusOr<std::unique_ptr<storage::StorageServer>> server =
       storage::StorageServer::Start(config);
   if (!server.ok()) {
