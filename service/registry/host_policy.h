@@ -50,7 +50,6 @@ class HostPolicy {
   void Check(const std::vector<ConfigFieldSpec>& schema, const ConfigMap& config,
              std::vector<FieldViolation>& violations) const;
 
-  const std::vector<std::string>& local_roots() const { return local_roots_; }
 
  private:
   struct EndpointPattern {
