@@ -50,7 +50,6 @@ class HostPolicy {
   void Check(const std::vector<ConfigFieldSpec>& schema, const ConfigMap& config,
              std::vector<FieldViolation>& violations) const;
 
-
  private:
   struct EndpointPattern {
     std::string host;  // lowercase; "*.suffix" for subdomains
