@@ -213,6 +213,11 @@ pluton_error* LocalUpload::Begin(const pluton_config* config, const pluton_uploa
     return ErrnoError(
         err, "creating a temporary file in " + Quoted(JoinPath(cfg.root, kPartialDir)), cfg.root);
   }
+  // The temporary file is what a crash would leave: the host records it before any data goes
+  // in. When it cannot, `upload` is destroyed here, which removes the file.
+  if (!plugin_sdk::UploadTracker(params).Pending(upload->temp_name_.c_str())) {
+    return plugin_sdk::UploadNotRecordedError(upload->Describe());
+  }
   *out = std::move(upload);
   return nullptr;
 }

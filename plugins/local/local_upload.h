@@ -13,6 +13,10 @@
 // hashes the data itself. Without an MD5 from the host, or on a filesystem without user xattrs,
 // the object is stored without it (downloads are then not verified, the ETag is "").
 //
+// Begin reports the temporary file's name (its upload id) to the host's upload tracker (ABI
+// 1.3) before returning, so a host that dies mid-upload can remove it at its next start; when
+// the host cannot record it, Begin removes the file and fails with UNAVAILABLE.
+//
 // Begin also records on the temporary file (local_xattr.h, best effort like the MD5) the
 // bucket and key, which list_incomplete_uploads shows while the upload is incomplete (removed
 // again before the rename), and the content type and user metadata (keys lowercased), which

@@ -43,7 +43,7 @@ const std::vector<std::string> kTrickyKeys = {
 
 TEST_F(LocalListTest, TheTableHasTheHousekeepingGroupsButNoLifecycle) {
   ASSERT_GE(api_->struct_size, offsetof(pluton_plugin_api, lifecycle_destroy) + sizeof(void*));
-  EXPECT_EQ(api_->abi_minor, 2u);
+  EXPECT_EQ(api_->abi_minor, uint32_t{PLUTON_PLUGIN_ABI_MINOR});
   EXPECT_NE(api_->list_objects, nullptr);
   EXPECT_NE(api_->object_list_destroy, nullptr);
   EXPECT_NE(api_->stat_object, nullptr);

@@ -20,6 +20,7 @@ using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 
@@ -119,6 +120,53 @@ TEST_F(LocalUploadTest, ObjectAppearsOnlyAtFinish) {
   EXPECT_EQ(ReadFile(root_ / "b" / "dir" / "obj"), "hello world");
   api_->upload_destroy(upload);
   EXPECT_TRUE(fs::exists(root_ / "b" / "dir" / "obj"));
+}
+
+// The host's tracker (ABI 1.3) hears the temporary file's name, the id
+// abort_incomplete_upload takes, before Begin returns: a crash cannot hide it.
+struct RecordingTracker {
+  static int Pending(void* ctx, const char* upload_id) {
+    auto* self = static_cast<RecordingTracker*>(ctx);
+    self->ids.push_back(upload_id);
+    return self->refuse ? 1 : 0;
+  }
+  std::vector<std::string> ids;
+  bool refuse = false;
+  pluton_upload_tracker table{&RecordingTracker::Pending, this};
+};
+
+TEST_F(LocalUploadTest, TheTemporaryFileIsReportedToTheHostBeforeAnyData) {
+  const std::string bucket = "b", key = "tracked";
+  RecordingTracker tracker;
+  pluton_upload_params params = Params(bucket, key);
+  params.tracker = &tracker.table;
+  pluton_upload* upload = Begin(params);
+  ASSERT_NE(upload, nullptr);
+  ASSERT_EQ(tracker.ids.size(), 1u);
+  EXPECT_THAT(List(Partial()), ElementsAre(tracker.ids[0]));
+  EXPECT_THAT(tracker.ids[0], MatchesRegex("upload-[0-9a-f]{32}\\.tmp"));
+  ASSERT_TRUE(Write(upload, "data").ok);
+  ASSERT_TRUE(Finish(upload).ok);
+  api_->upload_destroy(upload);
+  EXPECT_EQ(tracker.ids.size(), 1u);
+  EXPECT_EQ(ReadFile(root_ / "b" / "tracked"), "data");
+}
+
+TEST_F(LocalUploadTest, AnUploadTheHostCannotRecordLeavesNothing) {
+  const std::string bucket = "b", key = "untracked";
+  RecordingTracker tracker;
+  tracker.refuse = true;
+  pluton_upload_params params = Params(bucket, key);
+  params.tracker = &tracker.table;
+  pluton_upload* upload = nullptr;
+  const Error error = Check(api_->upload_begin(config_.get(), &params, &upload));
+  EXPECT_EQ(error.code, PLUTON_UNAVAILABLE) << error;
+  EXPECT_EQ(error.reason, "UPLOAD_NOT_RECORDED");
+  EXPECT_THAT(error.message, HasSubstr("\"b/untracked\""));
+  EXPECT_THAT(error.message, HasSubstr("nothing was stored"));
+  EXPECT_EQ(tracker.ids.size(), 1u);
+  EXPECT_THAT(List(Partial()), IsEmpty());
+  EXPECT_FALSE(fs::exists(root_ / "b" / "untracked"));
 }
 
 TEST_F(LocalUploadTest, AbortLeavesNothingAndIsIdempotent) {

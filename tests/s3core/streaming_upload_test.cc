@@ -271,6 +271,53 @@ TEST_F(StreamingUploadTest, NonRetryableFailureLeavesNothing) {
   ExpectNothingLeft("denied");
 }
 
+// Every multipart upload is reported before its first part, so a caller can record it for
+// cleanup after a crash; a single PUT leaves nothing pending and reports nothing.
+TEST_F(StreamingUploadTest, EachMultipartUploadIsReportedBeforeItsFirstPart) {
+  StreamingUploadTarget target = Target("reported");
+  std::vector<std::string> reported;
+  size_t parts_before_report = 0;
+  target.on_multipart_created = [&](const std::string& upload_id) {
+    reported.push_back(upload_id);
+    parts_before_report = fake_->Requests("UploadPart").size();
+    return absl::OkStatus();
+  };
+  const std::string data = PatternBytes(12 * kMiB, 31);
+  StreamingUpload upload(client_.get(), &budget_, Settings(kChunk), target, {});
+  absl::StatusOr<StreamingUploadResult> result = WriteAll(upload, data);
+  ASSERT_TRUE(result.ok()) << result.status();
+  const json create = fake_->Requests("CreateMultipartUpload");
+  ASSERT_EQ(create.size(), 1u);
+  ASSERT_EQ(reported.size(), 1u);
+  EXPECT_EQ(reported[0], fake_->Requests("CompleteMultipartUpload")[0]["upload_id"]);
+  EXPECT_EQ(parts_before_report, 0u);
+  ExpectStored("reported", data);
+
+  reported.clear();
+  target.key = "small";
+  StreamingUpload single(client_.get(), &budget_, Settings(kChunk), target, {});
+  ASSERT_TRUE(WriteAll(single, PatternBytes(kMiB, 32)).ok());
+  EXPECT_TRUE(reported.empty());
+}
+
+// A caller that cannot record the multipart upload stops it: nothing is sent into it, it is
+// aborted, and the caller's status is the upload's.
+TEST_F(StreamingUploadTest, AMultipartUploadThatCannotBeRecordedIsAborted) {
+  StreamingUploadTarget target = Target("unrecorded");
+  target.on_multipart_created = [](const std::string&) {
+    return absl::UnavailableError("the journal is down");
+  };
+  StreamingUpload upload(client_.get(), &budget_, Settings(kChunk), target, {});
+  absl::StatusOr<StreamingUploadResult> result = WriteAll(upload, PatternBytes(12 * kMiB, 33));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(result.status().message(), "the journal is down");
+  EXPECT_TRUE(upload.Abort().ok());
+  EXPECT_TRUE(fake_->Requests("UploadPart").empty());
+  EXPECT_EQ(fake_->WaitForRequests("AbortMultipartUpload", 1).size(), 1u);
+  ExpectNothingLeft("unrecorded");
+}
+
 TEST_F(StreamingUploadTest, FailureOfTheSinglePutLeavesNothing) {
   fake_->AddFault({{"operation", "PutObject"}, {"status", 403}, {"code", "AccessDenied"}});
   absl::StatusOr<StreamingUploadResult> result =
@@ -591,6 +638,27 @@ TEST_F(Md5AfterUploadTest, AboveTheCopyLimitTheObjectIsCopiedInEqualParts) {
   }
   EXPECT_TRUE(fake_->Requests("CopyObject").empty());
   EXPECT_TRUE(fake_->Uploads(kBucket).empty());
+}
+
+// The multipart copy of the MD5 rewrite is a pending upload too: reported like the upload's.
+TEST_F(Md5AfterUploadTest, TheMultipartCopyIsReportedAfterTheUpload) {
+  CopyInPartsAbove8MiB();
+  StreamingUploadTarget target = Target("md5/reported");
+  std::vector<std::string> reported;
+  target.on_multipart_created = [&](const std::string& upload_id) {
+    reported.push_back(upload_id);
+    return absl::OkStatus();
+  };
+  absl::StatusOr<StreamingUploadResult> result =
+      UploadWithStreamMd5(target, PatternBytes(12 * kMiB + 3, 24));
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_TRUE(result->md5_metadata_added) << result->md5_metadata_status;
+  const json creates = fake_->Requests("CreateMultipartUpload");
+  ASSERT_EQ(creates.size(), 2u);
+  const json completes = fake_->Requests("CompleteMultipartUpload");
+  ASSERT_EQ(completes.size(), 2u);
+  EXPECT_EQ(reported, (std::vector<std::string>{completes[0]["upload_id"].get<std::string>(),
+                                                completes[1]["upload_id"].get<std::string>()}));
 }
 
 TEST_F(Md5AfterUploadTest, CopyPartSizeStaysWithinTheLimits) {

@@ -41,6 +41,10 @@
  *        listing (list_objects), stat (stat_object), deletion (delete_objects), incomplete
  *        multipart uploads (list_incomplete_uploads, abort_incomplete_upload) and bucket
  *        lifecycle rules (get_lifecycle, set_lifecycle). Absent groups: UNIMPLEMENTED.
+ *   1.3  pluton_upload_params.tracker: a plugin reports each pending state an upload creates
+ *        at the destination (a multipart upload, a temporary file) before data goes into it,
+ *        so a host that dies mid-upload can abort it at its next start. A 1.2 plugin never
+ *        calls it; the host then finds such debris by listing incomplete uploads.
  */
 #ifndef PLUTON_STORAGE_PLUGIN_H_
 #define PLUTON_STORAGE_PLUGIN_H_
@@ -53,7 +57,7 @@ extern "C" {
 #endif
 
 #define PLUTON_PLUGIN_ABI_MAJOR 1
-#define PLUTON_PLUGIN_ABI_MINOR 2
+#define PLUTON_PLUGIN_ABI_MINOR 3
 #define PLUTON_STORAGE_PLUGIN_ENTRY "pluton_storage_plugin_entry"
 
 #if defined(__GNUC__)
@@ -182,6 +186,23 @@ typedef struct pluton_test_report {
 
 typedef struct pluton_upload pluton_upload; /* opaque, owned by the plugin */
 
+/* ABI 1.3. How a plugin tells the host about state an upload leaves at the destination if
+ * the process dies before the upload is finished or aborted (a multipart upload, a temporary
+ * file). The host records it durably and, at its next start, aborts what a dead run left.
+ *
+ * The plugin calls `pending` on the thread running the upload call that creates the state,
+ * after creating it and before any data goes into it, with what abort_incomplete_upload takes
+ * for it (`upload_id`, with the upload's bucket and key; the string lives for the call). An
+ * upload that creates such state again (e.g. a server-side copy after the upload itself was
+ * committed) calls it again; the later id replaces the earlier, which must be committed or
+ * gone by then. Nonzero return: the host could not record it; the plugin then discards that
+ * state, as upload_abort would, and fails the call with PLUTON_UNAVAILABLE. An upload that
+ * creates no such state (a single PUT) never calls it. */
+typedef struct pluton_upload_tracker {
+  int (*pending)(void* ctx, const char* upload_id);
+  void* ctx;
+} pluton_upload_tracker;
+
 typedef struct pluton_upload_params {
   size_t struct_size;
   const char* bucket;
@@ -193,6 +214,8 @@ typedef struct pluton_upload_params {
   const uint8_t* content_md5; /* 16 bytes when the agent knows the MD5 up front, else NULL */
   /* Polled during waits (network, budget). Valid until upload_destroy. */
   const pluton_cancel_token* cancel;
+  /* ABI 1.3: may be NULL (the host does not track uploads). Valid until upload_destroy. */
+  const pluton_upload_tracker* tracker;
 } pluton_upload_params;
 
 typedef struct pluton_upload_result {
@@ -249,9 +272,9 @@ typedef struct pluton_object_params {
 typedef struct pluton_list_params {
   size_t struct_size;
   const char* bucket;
-  const char* prefix;    /* "" lists everything */
-  const char* delimiter; /* "" for a flat listing; else keys containing it after the prefix
-                            are rolled up into common prefixes. Ignored for uploads. */
+  const char* prefix;     /* "" lists everything */
+  const char* delimiter;  /* "" for a flat listing; else keys containing it after the prefix
+                             are rolled up into common prefixes. Ignored for uploads. */
   const char* page_token; /* "" for the first page; else next_page_token of the previous one */
   uint32_t max_entries;   /* 1..1000 entries (objects plus common prefixes) on this page */
   const pluton_cancel_token* cancel;

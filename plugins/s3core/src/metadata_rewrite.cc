@@ -94,8 +94,10 @@ absl::StatusOr<MetadataRewriteResult> CopyInParts(S3Client& client,
   S3_ASSIGN_OR_RETURN(
       const std::string upload_id,
       client.CreateMultipartUpload(target.bucket, target.key, target.options, cancelled));
+  const absl::Status recorded =
+      target.on_multipart_created ? target.on_multipart_created(upload_id) : absl::OkStatus();
   absl::StatusOr<MetadataRewriteResult> result =
-      CopyParts(client, target, upload_id, part_size, cancelled);
+      recorded.ok() ? CopyParts(client, target, upload_id, part_size, cancelled) : recorded;
   if (result.ok()) return result;
   const absl::Time deadline = absl::Now() + settings.abort_timeout;
   const absl::Status aborted = client.AbortMultipartUpload(

@@ -284,6 +284,7 @@ absl::Status StreamingUpload::Impl::StartMultipart() {
   if (!upload_id.ok()) return Cancelled() ? UploadCancelled() : upload_id.status();
   upload_id_ = std::move(*upload_id);
   multipart_ = true;
+  if (target_.on_multipart_created) S3_RETURN_IF_ERROR(target_.on_multipart_created(upload_id_));
   if (Cancelled()) return UploadCancelled();  // Abort() aborts the upload just created
   std::vector<std::unique_ptr<PartBuffer>> kept = std::move(kept_);
   kept_.clear();
@@ -482,6 +483,7 @@ void StreamingUpload::Impl::AddMd5Metadata(StreamingUploadResult& result) {
   rewrite.etag = result.etag;
   rewrite.options = target_.options;
   rewrite.options.metadata[name] = object_md5_base64_;
+  rewrite.on_multipart_created = target_.on_multipart_created;
   MetadataRewriteSettings rewrite_settings = settings_.rewrite;
   rewrite_settings.abort_timeout = settings_.abort_timeout;
   const CancelCheck cancelled = [this] { return Cancelled(); };

@@ -123,6 +123,13 @@ pluton_error* ProviderUpload::Begin(const Provider& provider, const pluton_confi
   if (upload->config_.md5_after_upload && !upload->config_.disable_checksum) {
     upload->config_.upload.md5_metadata_key = kMd5MetadataKey;
   }
+  const plugin_sdk::UploadTracker tracker(params);
+  ProviderUpload* self = upload.get();
+  target.on_multipart_created = [tracker, self](const std::string& upload_id) {
+    if (tracker.Pending(upload_id.c_str())) return absl::OkStatus();
+    self->not_recorded_ = true;
+    return absl::UnavailableError("the host could not record multipart upload " + upload_id);
+  };
   const pluton_cancel_token* cancel = upload->cancel_;
   upload->upload_ = std::make_unique<s3::StreamingUpload>(
       upload->client_.get(), upload->budget_.get(), upload->config_.upload, std::move(target),
@@ -137,6 +144,7 @@ pluton_error* ProviderUpload::Fail(pluton_error* error) {
 }
 
 pluton_error* ProviderUpload::ErrorFor(const absl::Status& status) const {
+  if (not_recorded_) return plugin_sdk::UploadNotRecordedError(Describe());
   const Failure failure = Classify(status);
   if (failure.kind == FailureKind::kCancelled) {
     return plugin_sdk::MakeError(

@@ -96,6 +96,17 @@ pluton_error* InvalidArgumentError(std::vector<Violation> violations) noexcept {
   return ViolationsError("INVALID_ARGUMENT", "invalid request", std::move(violations));
 }
 
+pluton_error* UploadNotRecordedError(const std::string& what) noexcept {
+  try {
+    return MakeError(PLUTON_UNAVAILABLE, "UPLOAD_NOT_RECORDED",
+                     "the service could not record the upload of " + what +
+                         " in its database, so it could not clean it up after a crash; it was "
+                         "discarded and nothing was stored: retry the upload");
+  } catch (...) {
+    return OutOfMemoryError();
+  }
+}
+
 pluton_error* OutOfMemoryError() noexcept { return &g_out_of_memory; }
 
 pluton_error* InternalErrorNoThrow(const char* prefix, const char* detail) noexcept {

@@ -31,6 +31,7 @@
 #define PLUTON_PLUGINS_S3CORE_METADATA_REWRITE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -53,6 +54,11 @@ struct MetadataRewriteSettings {
   absl::Duration abort_timeout = absl::Seconds(30);
 };
 
+// Told the id of a multipart upload just created, before any part goes into it, so that the
+// caller can record it for cleanup after a crash. A non-OK status stops the operation: the
+// multipart upload is then aborted and the operation fails with that status.
+using MultipartCreatedHook = std::function<absl::Status(const std::string& upload_id)>;
+
 struct MetadataRewriteTarget {
   std::string bucket;
   std::string key;
@@ -60,6 +66,7 @@ struct MetadataRewriteTarget {
   std::string etag;       // the object's current ETag (without quotes); REQUIRED
   ObjectOptions options;  // the object's whole new description; its SSE-C key, if any, must
                           // also be the key the object is stored with
+  MultipartCreatedHook on_multipart_created;  // for a multipart copy; may be empty
 };
 
 struct MetadataRewriteResult {

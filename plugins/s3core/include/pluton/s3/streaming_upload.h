@@ -21,6 +21,9 @@
 //     expected size needing more than max_parts parts, the part size grows to
 //     ceil(size / max_parts) rounded up to a MiB; without one, Write fails clearly before
 //     part max_parts + 1, naming the limit.
+//   - target.on_multipart_created hears of every multipart upload created, before its first
+//     part; when it fails, the upload fails with its status and the multipart upload is
+//     aborted (by Abort(), as after any failure).
 //   - An empty object is one PutObject with an empty body (and the empty body's MD5).
 //   - The whole-object MD5 after a multipart upload: when settings.md5_metadata_key is set,
 //     SetObjectMd5 was called and target.options.metadata has no entry of that key (the MD5
@@ -94,6 +97,10 @@ struct StreamingUploadTarget {
   std::string key;
   int64_t expected_size = -1;  // -1: unknown
   ObjectOptions options;       // content type, metadata (incl. md5chksum), class, SSE
+  // Called on the writer thread with the id of each multipart upload created for this target
+  // (the upload's own, and a metadata rewrite's multipart copy: MultipartCreatedHook), before
+  // any part goes into it. May be empty.
+  MultipartCreatedHook on_multipart_created;
 };
 
 struct StreamingUploadResult {

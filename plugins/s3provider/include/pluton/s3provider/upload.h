@@ -15,6 +15,9 @@
 //             completion by a server-side copy. Finish returns the ETag of the object as
 //             finally stored; when that copy fails (or is cancelled) the upload still
 //             succeeds with the uploaded ETag and a warning is logged through the host.
+//   tracker   params->tracker (ABI 1.3) hears of every multipart upload created, before its
+//             first part; when the host cannot record it, the upload fails with UNAVAILABLE
+//             "UPLOAD_NOT_RECORDED" and the multipart upload is aborted.
 //   cancel    params->cancel, polled by every wait of the upload (network, budget) from the
 //             writer and the sender threads (the host's token is thread-safe).
 // Write/Finish/Abort forward to it; failures are classified and explained by the provider
@@ -83,6 +86,7 @@ class ProviderUpload {
   const pluton_cancel_token* cancel_ = nullptr;
   std::string etag_;
   State state_ = State::kOpen;
+  bool not_recorded_ = false;  // the host's tracker refused a multipart upload id
 
   // Declared last: the StreamingUpload borrows the client and budget, so it is destroyed
   // first.

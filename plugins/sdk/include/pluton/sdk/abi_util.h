@@ -39,6 +39,27 @@ class CancelToken {
   const pluton_cancel_token* token_;
 };
 
+// The host's upload tracker (pluton_upload_params.tracker, ABI 1.3), read from an upload's
+// params. NULL-safe: with a host older than 1.3, or one that does not track uploads,
+// Pending() reports nothing and succeeds. Holds a borrowed pointer, valid until upload_destroy.
+class UploadTracker {
+ public:
+  explicit UploadTracker(const pluton_upload_params* params) noexcept
+      : tracker_(PLUTON_SDK_HAS_FIELD(params, pluton_upload_params, tracker) ? params->tracker
+                                                                             : nullptr) {}
+
+  // Tells the host about pending state `upload_id` (see pluton_upload_tracker). False when the
+  // host could not record it: the caller then discards that state and fails with
+  // PLUTON_UNAVAILABLE.
+  bool Pending(const char* upload_id) const noexcept {
+    return tracker_ == nullptr || tracker_->pending == nullptr ||
+           tracker_->pending(tracker_->ctx, upload_id) == 0;
+  }
+
+ private:
+  const pluton_upload_tracker* tracker_;
+};
+
 // A C string from the host as a string_view; NULL reads as "".
 inline std::string_view View(const char* s) noexcept {
   return s == nullptr ? std::string_view() : std::string_view(s);

@@ -42,6 +42,11 @@ pluton_error* InvalidConfigError(std::vector<Violation> violations) noexcept;
 // PLUTON_INVALID_ARGUMENT, reason "INVALID_ARGUMENT", for wrong request fields (bucket, key).
 pluton_error* InvalidArgumentError(std::vector<Violation> violations) noexcept;
 
+// PLUTON_UNAVAILABLE, reason "UPLOAD_NOT_RECORDED": the host refused to record an upload's
+// pending state (pluton_upload_tracker); `what` names the upload. The caller has discarded
+// that state, so nothing was stored.
+pluton_error* UploadNotRecordedError(const std::string& what) noexcept;
+
 // The static out-of-memory error (RESOURCE_EXHAUSTED, reason "OUT_OF_MEMORY"). Allocation-free.
 pluton_error* OutOfMemoryError() noexcept;
 
