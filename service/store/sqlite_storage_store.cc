@@ -65,6 +65,19 @@ constexpr Migration kMigrations[] = {
      "  id INTEGER PRIMARY KEY CHECK (id = 1),"
      "  check_value BLOB NOT NULL"
      ");"},
+    {4,
+     // The uploads under way, for cleanup after a crash (store/upload_record_store.h).
+     "CREATE TABLE upload_records ("
+     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+     "  node TEXT NOT NULL,"
+     "  run TEXT NOT NULL,"
+     "  storage_id TEXT NOT NULL REFERENCES storages (id) ON DELETE CASCADE,"
+     "  bucket TEXT NOT NULL,"
+     "  object_key BLOB NOT NULL,"
+     "  upload_id TEXT NOT NULL,"
+     "  start_time_us INTEGER NOT NULL"
+     ");"
+     "CREATE INDEX upload_records_by_node ON upload_records (node, run);"},
 };
 static_assert(kMigrations[sizeof(kMigrations) / sizeof(kMigrations[0]) - 1].version ==
                   SqliteStorageStore::kSchemaVersion,
@@ -252,7 +265,8 @@ absl::Status SqliteStorageStore::Initialize() {
   RETURN_IF_ERROR(Prepare(kListSql, &list_));
   RETURN_IF_ERROR(Prepare(kUpdateSql, &update_));
   RETURN_IF_ERROR(Prepare(kDeleteSql, &delete_));
-  return PrepareObjectRecordStatements();
+  RETURN_IF_ERROR(PrepareObjectRecordStatements());
+  return PrepareUploadRecordStatements();
 }
 
 absl::Status SqliteStorageStore::Migrate() {

@@ -1,4 +1,5 @@
-// SqliteStorageStore: a StorageStore and ObjectRecordStore kept in one SQLite database file.
+// SqliteStorageStore: a StorageStore, ObjectRecordStore and UploadRecordStore kept in one SQLite
+// database file.
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<SqliteStorageStore> store,
 //                    SqliteStorageStore::Open("/var/lib/pluton/storages.db"));
@@ -35,6 +36,7 @@
 #include "absl/strings/string_view.h"
 #include "store/object_record_store.h"
 #include "store/storage_store.h"
+#include "store/upload_record_store.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -47,11 +49,11 @@ struct SealedSecretsRow {
   std::string sealed_secrets;
 };
 
-class SqliteStorageStore : public StorageStore, public ObjectRecordStore {
+class SqliteStorageStore : public StorageStore, public ObjectRecordStore, public UploadRecordStore {
  public:
   // The schema version this build writes and understands (PRAGMA user_version).
-  // 1: storages. 2: object_records. 3: key_check.
-  static constexpr int kSchemaVersion = 3;
+  // 1: storages. 2: object_records. 3: key_check. 4: upload_records.
+  static constexpr int kSchemaVersion = 4;
 
   // Opens the database at `path`, creating the file (mode 0600) and its schema if absent.
   // An existing file readable by group or others is used, with a logged warning.
@@ -82,6 +84,13 @@ class SqliteStorageStore : public StorageStore, public ObjectRecordStore {
                                                               const std::string& key) override;
   absl::Status DeleteObjectRecords(const std::string& storage_id, const std::string& bucket,
                                    const std::vector<std::string>& keys) override;
+
+  // UploadRecordStore (sqlite_upload_records.cc).
+  absl::StatusOr<int64_t> AddUploadRecord(const UploadRecord& record) override;
+  absl::Status SetPendingUploadId(int64_t id, const std::string& upload_id) override;
+  absl::Status DeleteUploadRecord(int64_t id) override;
+  absl::StatusOr<std::vector<UploadRecord>> ListDeadUploadRecords(const std::string& node,
+                                                                  const std::string& run) override;
 
   // The master key check value (store/master_key_check.h), or nullopt when none is recorded
   // yet (a new database, or one written before schema version 3).
@@ -114,6 +123,7 @@ class SqliteStorageStore : public StorageStore, public ObjectRecordStore {
   absl::Status Initialize();
   absl::Status Migrate();
   absl::Status PrepareObjectRecordStatements();
+  absl::Status PrepareUploadRecordStatements();
   absl::Status Prepare(const char* sql, Statement* statement);
   absl::Status Exec(const char* sql, absl::string_view what);
 
@@ -139,6 +149,10 @@ class SqliteStorageStore : public StorageStore, public ObjectRecordStore {
   Statement put_record_;
   Statement get_record_;
   Statement delete_record_;
+  Statement add_upload_;
+  Statement set_upload_id_;
+  Statement delete_upload_;
+  Statement list_dead_uploads_;
 };
 
 }  // namespace pluton::storage

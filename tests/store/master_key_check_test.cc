@@ -67,7 +67,7 @@ class MasterKeyCheckTest : public ::testing::Test {
   // Makes the database look like one a release before schema version 3 wrote.
   void DowngradeToVersionTwo() {
     store_.reset();
-    ExecSql(db_path_, "DROP TABLE key_check; PRAGMA user_version = 2;");
+    ExecSql(db_path_, "DROP TABLE key_check; DROP TABLE upload_records; PRAGMA user_version = 2;");
     OpenStore();
   }
 
