@@ -70,8 +70,12 @@ absl::Status CheckUploadSpec(const UploadSpec& spec) {
 class PluginUpload final : public ProviderUpload {
  public:
   PluginUpload(const pluton_plugin_api* api, std::string provider_id,
-               const std::atomic<bool>* cancelled)
-      : api_(api), provider_id_(std::move(provider_id)), cancel_(MakeCancelToken(cancelled)) {}
+               const std::atomic<bool>* cancelled, PendingUploadHook on_pending)
+      : api_(api),
+        provider_id_(std::move(provider_id)),
+        cancel_(MakeCancelToken(cancelled)),
+        on_pending_(std::move(on_pending)),
+        tracker_{&PluginUpload::Pending, this} {}
 
   // Aborts an upload neither finished nor aborted (so nothing is committed), then releases
   // the handle.
@@ -86,6 +90,8 @@ class PluginUpload final : public ProviderUpload {
 
   // Valid for the life of this object, as upload_params.cancel must be.
   const pluton_cancel_token* cancel_token() const { return &cancel_; }
+  // Valid for the life of this object, as upload_params.tracker must be.
+  const pluton_upload_tracker* tracker() const { return &tracker_; }
   void Attach(pluton_upload* handle) { handle_ = handle; }
 
   absl::Status Write(const uint8_t* data, size_t size) override {
@@ -158,9 +164,28 @@ class PluginUpload final : public ProviderUpload {
     return absl::InternalError("unreachable upload state");
   }
 
+  // pluton_upload_tracker.pending: hands the id to on_pending_. No exception crosses back
+  // into the plugin: one is a refusal.
+  static int Pending(void* ctx, const char* upload_id) noexcept {
+    auto* self = static_cast<PluginUpload*>(ctx);
+    if (!self->on_pending_) return 0;
+    if (upload_id == nullptr || *upload_id == '\0') {
+      LogError(kComponent, "storage plugin \"", self->provider_id_,
+               "\" reported a pending upload without an id; refused");
+      return 1;
+    }
+    try {
+      return self->on_pending_(upload_id).ok() ? 0 : 1;
+    } catch (...) {
+      return 1;
+    }
+  }
+
   const pluton_plugin_api* const api_;
   const std::string provider_id_;
   const pluton_cancel_token cancel_;
+  const PendingUploadHook on_pending_;
+  const pluton_upload_tracker tracker_;
   pluton_upload* handle_ = nullptr;
   State state_ = State::kOpen;
 };
@@ -557,7 +582,7 @@ absl::StatusOr<std::unique_ptr<ProviderUpload>> PluginProvider::BeginUpload(
   for (const auto& [key, value] : spec.metadata) metadata.push_back({key.c_str(), value.c_str()});
 
   // Created first: it owns the cancel token, which must live until upload_destroy.
-  auto upload = std::make_unique<PluginUpload>(api_, id_, cancelled);
+  auto upload = std::make_unique<PluginUpload>(api_, id_, cancelled, spec.on_pending);
   pluton_upload_params params{};
   params.struct_size = sizeof(params);
   params.bucket = spec.bucket.c_str();
@@ -570,6 +595,7 @@ absl::StatusOr<std::unique_ptr<ProviderUpload>> PluginProvider::BeginUpload(
                            ? reinterpret_cast<const uint8_t*>(spec.content_md5->data())
                            : nullptr;
   params.cancel = upload->cancel_token();
+  params.tracker = upload->tracker();
 
   pluton_upload* handle = nullptr;
   pluton_error* error = api_->upload_begin(c_config.get(), &params, &handle);

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -66,6 +67,12 @@ struct TestConnectionReport {
   std::vector<ConnectionCheckResult> checks;
 };
 
+// Told the id of each pending state an upload creates at the destination (a multipart upload,
+// a temporary file: pluton_upload_tracker), before data goes into it, on the thread running
+// the upload's call. A later id replaces an earlier one. A non-OK status makes the upload
+// discard that state and fail with UNAVAILABLE "UPLOAD_NOT_RECORDED".
+using PendingUploadHook = std::function<absl::Status(const std::string& upload_id)>;
+
 // What the host asks the plugin to store.
 struct UploadSpec {
   std::string bucket;
@@ -74,6 +81,7 @@ struct UploadSpec {
   std::string content_type;
   std::map<std::string, std::string> metadata;
   std::optional<std::string> content_md5;  // 16 raw bytes when known up front
+  PendingUploadHook on_pending;            // may be empty; must outlive the upload
 };
 
 struct UploadOutcome {

@@ -121,6 +121,14 @@ ABSL_FLAG(std::string, health_listen, "",
 ABSL_FLAG(bool, enable_reflection, false,
           "Serve gRPC server reflection (grpc.reflection.v1alpha.ServerReflection) for tools "
           "such as grpcurl. It describes every method to any caller; off by default.");
+ABSL_FLAG(std::string, node_id, "",
+          "Names this service instance in its records of uploads under way, so that after a "
+          "crash its next start aborts the multipart uploads and temporary files the dead run "
+          "left; empty: the host name. Keep it stable across restarts, and never shared by two "
+          "services running at once.");
+ABSL_FLAG(int, dead_upload_retry_seconds, 300,
+          "How often uploads left by a crashed run that could not be aborted yet (the "
+          "destination unreachable) are tried again.");
 ABSL_FLAG(std::string, port_file, "", "Write the port being served to this file once ready.");
 ABSL_FLAG(bool, verbose, false, "Log debug lines.");
 ABSL_FLAG(std::string, log_format, "text",
@@ -277,6 +285,13 @@ int main(int argc, char** argv) {
   }
   config.tls_reload_interval = absl::Seconds(tls_reload_seconds);
   config.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);  // --- Metrics ---
+  config.node_id = absl::GetFlag(FLAGS_node_id);
+  const int dead_upload_retry_seconds = absl::GetFlag(FLAGS_dead_upload_retry_seconds);
+  if (dead_upload_retry_seconds < 1) {
+    LogError("main", "--dead_upload_retry_seconds must be at least 1");
+    return 2;
+  }
+  config.dead_upload_retry_interval = absl::Seconds(dead_upload_retry_seconds);
 
   if (absl::GetFlag(FLAGS_rotate_master_key)) return RotateMasterKeyCommand(config);
 

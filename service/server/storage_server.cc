@@ -1,5 +1,6 @@
 #include "server/storage_server.h"
 
+#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <mutex>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "api/storage_service.h"
@@ -30,6 +32,8 @@
 #include "store/master_key_check.h"
 #include "store/secret_box.h"
 #include "store/sqlite_storage_store.h"
+#include "upload/dead_upload_sweeper.h"
+#include "upload/upload_journal.h"
 
 namespace pluton::storage {
 namespace {
@@ -58,6 +62,24 @@ void SetHealth(grpc::Server* server, bool serving) {
   }
 }
 
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "localhost";
+  return name;
+}
+
+// 16 random hex digits: this process's run in the upload records.
+std::string RandomRunId() {
+  unsigned char bytes[8];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
+    const int64_t now = absl::ToUnixNanos(absl::Now());
+    static_assert(sizeof(now) == sizeof(bytes));
+    std::memcpy(bytes, &now, sizeof(bytes));
+  }
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+}
+
 }  // namespace
 
 // Everything the server owns, in construction order (destroyed in reverse).
@@ -69,7 +91,9 @@ struct StorageServer::Parts {
   std::unique_ptr<HostPolicy> policy;
   std::unique_ptr<StorageRegistry> registry;
   std::unique_ptr<ObjectRecords> records;
-  std::unique_ptr<Authorizer> authorizer;  // who may call what (server/server_security.h)
+  std::unique_ptr<UploadJournal> journal;
+  std::unique_ptr<DeadUploadSweeper> sweeper;  // stopped before the registry and store go
+  std::unique_ptr<Authorizer> authorizer;      // who may call what (server/server_security.h)
   UploadEnvironment uploads;
   std::unique_ptr<StorageServiceImpl> service;
   // --- Metrics: the budget's gauges (while `host` lives) and the /metrics listener ---
@@ -143,6 +167,13 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
   parts->records = std::make_unique<ObjectRecords>(parts->store.get());
   parts->uploads.registry = parts->registry.get();
   parts->uploads.records = parts->records.get();
+  const std::string node = config.node_id.empty() ? HostName() : config.node_id;
+  const std::string run = RandomRunId();
+  parts->journal = std::make_unique<UploadJournal>(parts->store.get(), node, run);
+  parts->uploads.journal = parts->journal.get();
+  parts->sweeper = std::make_unique<DeadUploadSweeper>(
+      parts->store.get(), parts->registry.get(), node, run, config.dead_upload_retry_interval);
+  parts->sweeper->Start();
   parts->uploads.read_window_bytes = config.upload_read_window_bytes;
   parts->uploads.max_concurrent_uploads = config.max_concurrent_uploads;
   ASSIGN_OR_RETURN(parts->authorizer, MakeAuthorizer(config, parts->registry.get()));
@@ -185,7 +216,7 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
           config.tls_cert_file.empty() ? " (plaintext" : " (TLS",
           parts->authorizer->enabled() ? ", authenticated)" : ", no authentication)", " with ",
           parts->plugins->providers().size(), " provider(s); database ", db_path, "; memory bound ",
-          DescribeMemoryBound(config));
+          DescribeMemoryBound(config), "; node ", node, ", run ", run);
   return std::unique_ptr<StorageServer>(new StorageServer(std::move(parts)));
 }
 

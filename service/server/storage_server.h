@@ -60,6 +60,12 @@ struct ServerConfig {
   int max_concurrent_uploads = 64;
   int max_concurrent_downloads = 64;
   int max_message_bytes = 4 << 20;  // the largest message the service accepts
+  // Names this service instance in its records of uploads under way, so that a restart aborts
+  // what the run before it left (upload/dead_upload_sweeper.h); "" = the host name. Two
+  // services running at once must not share one.
+  std::string node_id;
+  // How often uploads left by a dead run that could not be aborted yet are tried again.
+  absl::Duration dead_upload_retry_interval = absl::Minutes(5);
   // --- Metrics (metrics/) ---
   // "host:port" serving GET /metrics (Prometheus text format); "" = off. It carries no
   // secrets and no per-object data, so any address is allowed, also a non-loopback one.

@@ -187,7 +187,11 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
   metric_provider_ = storage.provider->id();
   metric_storage_ = storage.name;
   bytes_metric_ = &StorageMetricsInstance().upload_bytes.With({metric_provider_});
-  const UploadSpec spec = SpecFromHeader(header);
+  UploadSpec spec = SpecFromHeader(header);
+  // Declared before the upload, so the record outlives the upload's abort on every return.
+  ASSIGN_OR_RETURN(const UploadJournal::Entry journal_entry,
+                   env_->journal->Record(storage.id, spec.bucket, spec.key));
+  spec.on_pending = journal_entry.PendingHook();
   ASSIGN_OR_RETURN(std::unique_ptr<ProviderUpload> upload,
                    storage.provider->BeginUpload(storage.config, spec, &cancelled_));
   auto abort_with = [&upload](absl::Status status) {

@@ -12,7 +12,9 @@
 // a malformed message is an error (INVALID_ARGUMENT naming it), never mistaken for the end of
 // the stream. Nothing is committed unless the stream ends deliberately: a half-close after the
 // announced size, or after an UploadTrailer when the size is unknown, with every digest
-// matching; the service then records what it computed (objects/object_records.h). Every
+// matching; the service then records what it computed (objects/object_records.h). While it
+// runs, the upload is recorded in the journal (upload/upload_journal.h), with the provider's
+// pending state, so a crash of the service leaves nothing the next start does not abort. Every
 // other end (malformed message, no trailer, failure, cancellation, deadline,
 // shutdown) aborts the provider's upload, which leaves no object and no multipart upload.
 //
@@ -37,14 +39,16 @@
 #include "objects/object_records.h"
 #include "pluton/storage/v1/storage_service.pb.h"
 #include "registry/storage_registry.h"
+#include "upload/upload_journal.h"
 
 namespace pluton::storage {
 
 // What every upload shares. Borrowed by reactors; must outlive all of them.
 struct UploadEnvironment {
   StorageRegistry* registry = nullptr;
-  ObjectRecords* records = nullptr;    // where completed uploads are recorded
-  size_t read_window_bytes = 4 << 20;  // queued, unprocessed stream bytes per upload
+  ObjectRecords* records = nullptr;        // where completed uploads are recorded
+  const UploadJournal* journal = nullptr;  // where uploads under way are recorded
+  size_t read_window_bytes = 4 << 20;      // queued, unprocessed stream bytes per upload
   int max_concurrent_uploads = 64;
   std::atomic<int> active_uploads{0};
 };

@@ -846,9 +846,9 @@ TEST_F(CliObjectsTest, LifecycleIsUnsupportedOnLocal) {
     json doc;
     EXPECT_EQ(RunJson(args, &doc), cli::kExitFailure) << args[1];
     EXPECT_EQ(out(), "") << args[1];
-    EXPECT_EQ(err(),
-              "error: UNIMPLEMENTED: storage provider \"local\" (plugin ABI 1.2) cannot manage "
-              "lifecycle rules\n")
+    EXPECT_EQ(err(), absl::StrCat("error: UNIMPLEMENTED: storage provider \"local\" (plugin ABI ",
+                                  PLUTON_PLUGIN_ABI_MAJOR, ".", PLUTON_PLUGIN_ABI_MINOR,
+                                  ") cannot manage lifecycle rules\n"))
         << args[1];
   }
   EXPECT_EQ(Run({"lifecycle", "set", "disk", kBucket}), cli::kExitUsage);

@@ -6,6 +6,7 @@
 #                                       FLAG sets --drain_seconds (the last value wins); sets
 #                                       daemon_pid and exports PLUTON_STORAGE_SERVER for the CLI
 #   stop_daemon                         SIGTERM, then waits; returns the daemon's exit status
+#   kill_daemon                         SIGKILL, as a crash; waits for it to be gone
 #   start_r2fake                        the strict R2 fake with bucket "bucket"; sets
 #                                       r2fake_pid and r2fake_endpoint
 #   peak_rss_kib PID / reset_peak_rss PID   VmHWM, and its reset (Linux: 5 > clear_refs)
@@ -47,6 +48,13 @@ stop_daemon() {
   return "$status"
 }
 
+kill_daemon() {
+  [ -n "$daemon_pid" ] || return 0
+  kill -KILL "$daemon_pid" 2>/dev/null || true
+  wait "$daemon_pid" 2>/dev/null || true
+  daemon_pid=
+}
+
 start_r2fake() {
   mkdir -p "$work/r2fake"
   PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 "$here_e2e/../fakes/r2fake/server.py" --port 0 \
@@ -66,22 +74,24 @@ stop_r2fake() {
   r2fake_pid=
 }
 
-# Adds storage NAME of PROVIDER (local, r2 or s3) with the provider's defaults: local under
-# $work/objects, r2 and s3 on the fake (start_r2fake first) with its admin token.
+# Adds storage NAME of PROVIDER (local, r2 or s3) with the provider's defaults, or the CLI
+# options given after them (--set KEY=VALUE...): local under $work/objects, r2 and s3 on the
+# fake (start_r2fake first) with its admin token.
 add_storage() {
   local name=$1 provider=$2
+  shift 2
   case "$provider" in
     local)
       mkdir -p "$work/objects"
       "$bin/pluton-storage" add "$name" --provider local --set root="$work/objects" \
-        --set fsync=false >/dev/null ;;
+        --set fsync=false "$@" >/dev/null ;;
     r2|s3)
       local extra=()
       [ "$provider" = r2 ] && extra=(--set account_id=0123456789abcdef0123456789abcdef)
       R2FAKE_SECRET=6b9f0e2d1c3a4b5e8f7a6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a \
         "$bin/pluton-storage" add "$name" --provider "$provider" "${extra[@]}" \
         --set endpoint="$r2fake_endpoint" --set access_key_id=r2fakeadmin000000000000000000000 \
-        --secret-env secret_access_key=R2FAKE_SECRET >/dev/null ;;
+        --secret-env secret_access_key=R2FAKE_SECRET "$@" >/dev/null ;;
     *) echo "FAIL: unknown provider $provider"; exit 1 ;;
   esac
 }
