@@ -151,7 +151,8 @@ struct SizeCase {
 // One test (one fake start) for every size: each case resets the fake.
 TEST_F(StreamingUploadTest, SizesAroundThePartSizeAndTheCutoff) {
   const SizeCase cases[] = {
-      // Unknown size, cutoff a multiple of the part size.
+      // Unknown size: one PUT up to one part, multipart from the first byte past it; the
+      // cutoff does not matter.
       {0, 10 * kMiB, -1},
       {1, 10 * kMiB, -1},
       {kChunk - 1, 10 * kMiB, -1},
@@ -171,7 +172,8 @@ TEST_F(StreamingUploadTest, SizesAroundThePartSizeAndTheCutoff) {
       {10 * kMiB + 1, 10 * kMiB, 10 * kMiB + 1},
       {7 * kMiB, 10 * kMiB, kMiB},
       {3 * kMiB, 2 * kMiB, kMiB},
-      // Cutoff 0: everything but the empty object is multipart.
+      // Cutoff 0: every object of known size but the empty one is multipart.
+      {kMiB, 0, kMiB},
       {kMiB, 0, -1},
   };
   for (const SizeCase& c : cases) {
@@ -183,7 +185,7 @@ TEST_F(StreamingUploadTest, SizesAroundThePartSizeAndTheCutoff) {
         Upload("obj", data, Settings(c.cutoff), c.expected_size);
     ASSERT_TRUE(result.ok()) << result.status();
     EXPECT_EQ(result->bytes, c.size);
-    const bool multipart = c.size > 0 && c.size >= c.cutoff;
+    const bool multipart = c.expected_size < 0 ? c.size > kChunk : c.size > 0 && c.size >= c.cutoff;
     const size_t parts = (c.size + kChunk - 1) / kChunk;
     // Wait for the fake's log to hold the last request (it records just after answering).
     fake_->WaitForRequests(multipart ? "CompleteMultipartUpload" : "PutObject", 1);
@@ -210,11 +212,28 @@ TEST_F(StreamingUploadTest, SizesAroundThePartSizeAndTheCutoff) {
   }
 }
 
+// A stream of unknown size sends its first part as soon as its next byte arrives, whatever the
+// cutoff, so it never holds more than one part before its first request.
+TEST_F(StreamingUploadTest, AStreamOfUnknownSizeStartsAtItsSecondPart) {
+  StreamingUpload upload(client_.get(), &budget_, Settings(200 * kMiB), Target("stream"), {});
+  const std::string data = PatternBytes(kChunk + 1, 35);
+  ASSERT_TRUE(upload.Write(reinterpret_cast<const uint8_t*>(data.data()), kChunk).ok());
+  EXPECT_TRUE(fake_->Requests("CreateMultipartUpload").empty()) << "one part may still be all";
+  ASSERT_TRUE(upload.Write(reinterpret_cast<const uint8_t*>(data.data()) + kChunk, 1).ok());
+  EXPECT_EQ(fake_->WaitForRequests("UploadPart", 1).size(), 1u);
+  EXPECT_LE(budget_.peak(), 2 * kChunk);
+  absl::StatusOr<StreamingUploadResult> result = upload.Finish();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->part_count, 2u);
+  ExpectStored("stream", data);
+}
+
 TEST_F(StreamingUploadTest, SixtyMiBInOddWritesWithManyKeptBuffers) {
   const std::string data = PatternBytes(60 * kMiB + 12345, 42);
-  // Five kept buffers become parts at once, more than concurrency + 1 buffers.
+  // Five kept buffers become parts at once, more than concurrency + 1 buffers: an expected size
+  // below the cutoff keeps them, and the stream outgrows it.
   absl::StatusOr<StreamingUploadResult> result =
-      Upload("big", data, Settings(25 * kMiB, /*concurrency=*/2));
+      Upload("big", data, Settings(25 * kMiB, /*concurrency=*/2), /*expected_size=*/20 * kMiB);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->part_count, 13u);
   EXPECT_EQ(result->etag, MultipartEtag(data, kChunk));
@@ -421,7 +440,8 @@ TEST_F(StreamingUploadTest, CutoffAboveTheSinglePutLimitIsCapped) {
   StreamingUploadSettings settings = Settings(100 * kMiB);
   settings.max_single_put = 6 * kMiB;
   const std::string data = PatternBytes(8 * kMiB, 13);
-  absl::StatusOr<StreamingUploadResult> result = Upload("capped", data, settings);
+  absl::StatusOr<StreamingUploadResult> result =
+      Upload("capped", data, settings, static_cast<int64_t>(data.size()));
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->part_count, 2u);
   ExpectStored("capped", data);
@@ -430,7 +450,9 @@ TEST_F(StreamingUploadTest, CutoffAboveTheSinglePutLimitIsCapped) {
 TEST_F(StreamingUploadTest, TightBudgetSwitchesToMultipartEarly) {
   TestBudget budget(2 * kChunk);
   const std::string data = PatternBytes(4 * kChunk + 1, 14);
-  StreamingUpload upload(client_.get(), &budget, Settings(100 * kMiB, 2), Target("early"), {});
+  // Known to be below the cutoff: its buffers would be kept for one PUT, but the budget runs out.
+  StreamingUpload upload(client_.get(), &budget, Settings(100 * kMiB, 2),
+                         Target("early", static_cast<int64_t>(data.size())), {});
   absl::StatusOr<StreamingUploadResult> result = WriteAll(upload, data);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->part_count, 5u);

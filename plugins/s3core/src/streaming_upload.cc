@@ -194,6 +194,10 @@ absl::Status StreamingUpload::Impl::Write(const uint8_t* data, size_t size) {
     if (current_ == nullptr) {
       // The first byte of part parts_filled_ + 1.
       if (parts_filled_ >= plan_.max_parts) return Fail(internal::PartLimitError(plan_));
+      // A stream of unknown size holds one part at most: past it, it is multipart at once.
+      if (!multipart_ && !kept_.empty() && target_.expected_size < 0) {
+        if (absl::Status s = StartMultipart(); !s.ok()) return Fail(s);
+      }
       if (absl::Status s = AcquireBuffer(); !s.ok()) return Fail(s);
     } else if (current_->full()) {
       // Only a first buffer sized by the expected size fills below part_size: the object is
@@ -264,8 +268,9 @@ absl::Status StreamingUpload::Impl::OnBufferFull() {
   ++parts_filled_;
   if (multipart_) return Enqueue(static_cast<int>(parts_filled_), std::move(current_));
   kept_.push_back(std::move(current_));
-  const bool expected_multipart =
-      target_.expected_size >= 0 && static_cast<uint64_t>(target_.expected_size) >= plan_.cutoff;
+  // The cutoff is for known sizes; a stream of unknown size waits for its next byte (Write).
+  if (target_.expected_size < 0) return absl::OkStatus();
+  const bool expected_multipart = static_cast<uint64_t>(target_.expected_size) >= plan_.cutoff;
   if (total_ >= plan_.cutoff || expected_multipart) return StartMultipart();
   return absl::OkStatus();
 }
@@ -414,7 +419,9 @@ absl::StatusOr<StreamingUploadResult> StreamingUpload::Impl::Finish() {
   S3_RETURN_IF_ERROR(CheckOpen());
   if (Cancelled()) return Fail(UploadCancelled());
   absl::StatusOr<StreamingUploadResult> result =
-      !multipart_ && (total_ == 0 || total_ < plan_.cutoff) ? PutSingle() : CompleteMultipart();
+      !multipart_ && (target_.expected_size < 0 || total_ == 0 || total_ < plan_.cutoff)
+          ? PutSingle()
+          : CompleteMultipart();
   if (!result.ok()) return Fail(Cancelled() ? UploadCancelled() : result.status());
   state_ = State::kFinished;
   JoinSenders();

@@ -92,9 +92,10 @@ std::vector<FieldSpec> TuningFields(const std::string& service) {
       "5MiB"));
   fields.push_back(TuningField(
       kUploadCutoffField, "Multipart upload cutoff", FieldType::kSize, "200MiB",
-      "Backups smaller than this are sent in a single request; from this size on they are sent "
-      "in parts. A backup of unknown size is held in memory up to this size, then switches to "
-      "parts. At most 5115MiB (5GiB - 5MiB), the largest object " +
+      "Backups of known size smaller than this are sent in a single request; from this size on "
+      "they are sent in parts. A backup of unknown size (a stream) is sent in a single request "
+      "only when it fits in one chunk, and in parts from its first chunk on, so it never waits "
+      "in memory. At most 5115MiB (5GiB - 5MiB), the largest object " +
           service + " accepts in a single request.",
       "200MiB"));
   fields.push_back(TuningField(

@@ -1,14 +1,19 @@
 // StreamingUpload: one object streamed into S3 as it arrives, without ever holding the whole
-// object (beyond the upload cutoff) in memory.
+// object in memory.
 //
 // Bytes are copied once, into part-sized buffers reserved from a shared BufferBudget (the
 // reservation is made when a buffer is allocated and released when it is freed; an upload
 // reuses its buffers from part to part, keeping at most concurrency + 1 of them once
 // multipart; the first buffer of an object whose expected size is below one part is only
 // that size):
-//   - While the stream is below `upload_cutoff` the buffers are kept. If it ends there, the
-//     object goes up as one PutObject with Content-MD5 (computed over the buffers).
-//   - When it reaches the cutoff (or the expected size says it will), a multipart upload is
+//   - A stream of unknown size (expected_size -1) holds at most one part before its first
+//     request: if it ends within the first part (up to part_size bytes, 0 included) it goes up
+//     as one PutObject; its next byte creates the multipart upload, with the held part as
+//     part 1. `upload_cutoff` does not apply to it.
+//   - A stream of known size below `upload_cutoff` keeps its buffers and goes up as one
+//     PutObject with Content-MD5 (computed over the buffers).
+//   - When a stream of known size reaches the cutoff (or its expected size says it will), or a
+//     stream of unknown size outgrows one part, a multipart upload is
 //     created, the kept buffers become its first parts, and from then on each full buffer is
 //     sent as a part by one of `concurrency` sender threads, each part with its Content-MD5
 //     (computed on the sender thread, so hashing runs beside the stream). Write blocks while
