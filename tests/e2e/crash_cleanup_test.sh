@@ -59,7 +59,7 @@ start_stalled_upload() {
 node=(--node_id=crash-test-node)
 start_r2fake
 start_daemon "$plugins" "${node[@]}"
-add_storage r2crash r2 --set upload_cutoff=5MiB --set chunk_size=5MiB
+add_storage r2crash r2
 mkdir -p "$work/objects/bucket"
 add_storage localcrash local
 
