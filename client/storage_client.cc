@@ -282,6 +282,10 @@ absl::StatusOr<v1::UploadResponse> StorageClient::Upload(const v1::UploadHeader&
   // One message for the whole stream: the header, then its data buffer is reused.
   v1::UploadRequest message;
   *message.mutable_header() = header;
+  // A SHA-256 trailer can only be checked by a service that hashes with SHA-256 from the start.
+  if (options.send_sha256_trailer || (options.trailer && !options.trailer->sha256().empty())) {
+    message.mutable_header()->set_compute_sha256(true);
+  }
   if (cancelled()) return cancel_with(absl::CancelledError("upload cancelled"));
   if (!writer->Write(message)) return broken();
   progress(0);

@@ -67,7 +67,7 @@ struct UploadOptions {
   // Digests to put in the trailer, which the service checks before committing (a mismatch
   // aborts the upload with DATA_LOSS). Computing them costs CPU, so both are off by default.
   bool send_md5_trailer = false;
-  bool send_sha256_trailer = false;
+  bool send_sha256_trailer = false;  // also sets header.compute_sha256, as does trailer->sha256
   // The trailer's contents as given (e.g. digests the caller already knows); the computed
   // digests above replace its fields when enabled. A trailer is always sent, empty by
   // default: it tells the service the stream ended deliberately.

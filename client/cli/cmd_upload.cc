@@ -1,5 +1,6 @@
 // pluton-storage upload STORAGE BUCKET KEY [FILE|-] [--content-type T] [--metadata K=V ...]
 //                       [--size N] [--content-md5 HEX] [--md5-trailer] [--sha256-trailer]
+//                       [--sha256]
 //                       [--chunk-size BYTES] [--no-prehash]
 #include <memory>
 #include <optional>
@@ -75,6 +76,7 @@ int RunUpload(CommandContext& ctx, const ArgParser& args) {
   if (expected_size) header.set_expected_size(*expected_size);
   header.set_content_type(args.Get("content-type").value_or(""));
   header.set_content_md5(content_md5);
+  header.set_compute_sha256(args.Has("sha256"));  // StorageClient adds it for a SHA-256 trailer
   for (const auto& [key, value] : *metadata) (*header.mutable_metadata())[key] = value;
 
   std::optional<ProgressBar> bar;
@@ -100,7 +102,8 @@ Command UploadCommand() {
   command.summary = "Upload a file or standard input as one object";
   command.usage =
       "upload STORAGE BUCKET KEY [FILE|-] [--content-type T] [--metadata KEY=VALUE ...] "
-      "[--size N] [--content-md5 HEX] [--md5-trailer] [--sha256-trailer] [--chunk-size BYTES] "
+      "[--size N] [--content-md5 HEX] [--md5-trailer] [--sha256-trailer] [--sha256] "
+      "[--chunk-size BYTES] "
       "[--no-prehash]";
   command.details =
       "Reads standard input when FILE is \"-\" or absent; its size is then unknown unless\n"
@@ -122,7 +125,11 @@ Command UploadCommand() {
                    "the data's MD5 when known before sending; stored with the object (where "
                    "the provider can) and verified by the service")
         .AddSwitch("md5-trailer", "compute MD5 while sending; the service verifies it")
-        .AddSwitch("sha256-trailer", "compute SHA-256 while sending; the service verifies it")
+        .AddSwitch("sha256-trailer",
+                   "compute SHA-256 while sending; the service verifies it (implies --sha256)")
+        .AddSwitch("sha256",
+                   "have the service compute the SHA-256 too, returned and recorded (it hashes "
+                   "with MD5 only by default)")
         .AddOption("chunk-size", "BYTES", "data bytes per message (default 1MiB, max 4MiB-1KiB)")
         .AddSwitch("no-prehash", "do not read a file once before sending it to compute its MD5");
   };

@@ -206,8 +206,10 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
   // an MD5 the agent announced up front is still verified.
   const auto disable = storage.config.find("disable_checksum");
   const bool checksum_disabled = disable != storage.config.end() && disable->second == "true";
-  StreamDigest digest(/*with_md5=*/!checksum_disabled || spec.content_md5.has_value(),
-                      /*with_sha256=*/true);
+  // Each byte is hashed once unless the agent asks for more: MD5, or SHA-256 where no MD5 is
+  // computed, so every object keeps a digest its downloads are verified against.
+  const bool with_md5 = !checksum_disabled || spec.content_md5.has_value();
+  StreamDigest digest(with_md5, /*with_sha256=*/header.compute_sha256() || !with_md5);
 
   uint64_t received = 0;
   std::optional<v1::UploadTrailer> trailer;
@@ -224,7 +226,8 @@ absl::Status UploadReactor::ReceiveObject(const v1::UploadHeader& header) {
               "a second trailer arrived", {{"trailer", "send the trailer once, last"}}));
         }
         trailer = std::move(*message.mutable_trailer());
-        RETURN_IF_ERROR(abort_on_error(CheckUploadTrailer(*trailer, digest.has_md5())));
+        RETURN_IF_ERROR(
+            abort_on_error(CheckUploadTrailer(*trailer, digest.has_md5(), digest.has_sha256())));
         break;
       case v1::UploadRequest::kData: {
         if (trailer) {

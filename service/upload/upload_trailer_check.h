@@ -10,10 +10,12 @@
 
 namespace pluton::storage {
 
-// `md5_computed`: whether the service hashes this stream with MD5 (false on a storage with
-// disable_checksum=true and no header.content_md5). A trailer.md5 it cannot check is refused
-// rather than ignored.
-absl::Status CheckUploadTrailer(const v1::UploadTrailer& trailer, bool md5_computed);
+// `md5_computed`, `sha256_computed`: whether the service hashes this stream with MD5 (false on
+// a storage with disable_checksum=true and no header.content_md5) and with SHA-256 (when the
+// header asked, or no MD5 is computed). A trailer digest it cannot check is refused rather
+// than ignored.
+absl::Status CheckUploadTrailer(const v1::UploadTrailer& trailer, bool md5_computed,
+                                bool sha256_computed);
 
 }  // namespace pluton::storage
 

@@ -509,7 +509,9 @@ TEST_F(CliRealDaemonTest, TestOfAMissingRootFailsWithExit3) {
 TEST_F(CliObjectsTest, UploadFromAFileReportsWhatWasStored) {
   const std::string data = PatternBytes(300 * 1024 + 7);
   json doc;
-  ASSERT_EQ(RunJson({"upload", "disk", kBucket, "db/dump.sql", WriteFile("dump.sql", data)}, &doc),
+  ASSERT_EQ(RunJson({"upload", "disk", kBucket, "db/dump.sql", WriteFile("dump.sql", data),
+                     "--sha256"},
+                    &doc),
             cli::kExitOk)
       << err();
   ASSERT_FALSE(doc.is_discarded()) << out();
@@ -523,14 +525,14 @@ TEST_F(CliObjectsTest, UploadFromAFileReportsWhatWasStored) {
   EXPECT_FALSE(doc["etag"].get<std::string>().empty());
   EXPECT_EQ(ReadFileBytes(ObjectPath(kBucket, "db/dump.sql")), data);
 
-  // The human summary carries the same digests.
+  // The human summary carries the same digests; without --sha256 the service computes none.
   ASSERT_EQ(Run({"upload", "disk", kBucket, "db/again.sql", WriteFile("dump.sql", data)}),
             cli::kExitOk)
       << err();
   EXPECT_THAT(out(), StartsWith(absl::StrCat(
                          "uploaded ", data.size(), " bytes (300.0 KiB) to backups/db/again.sql\n",
                          "  storage: ", disk_.id(), "\n", "  md5:     ", Md5Hex(data), "\n",
-                         "  sha256:  ", Sha256Hex(data), "\n")));
+                         "  sha256:  -\n")));
   EXPECT_THAT(out(), HasSubstr("\n  parts:   single request\n"));
 }
 
@@ -544,7 +546,7 @@ TEST_F(CliObjectsTest, UploadFromStandardInputOfUnknownSize) {
       << err();
   EXPECT_EQ(doc["bytesStored"], std::to_string(stdin_.size()));
   EXPECT_EQ(doc["md5Hex"], Md5Hex(stdin_));
-  EXPECT_EQ(doc["sha256Hex"], Sha256Hex(stdin_));
+  EXPECT_EQ(doc["sha256Hex"], "");
   EXPECT_EQ(doc["key"], "stream.tar");
   EXPECT_EQ(ReadFileBytes(ObjectPath(kBucket, "stream.tar")), stdin_);
 
@@ -707,7 +709,7 @@ TEST_F(CliObjectsTest, StatShowsTheRecordedDigestsAndExit4ForAMissingKey) {
   EXPECT_EQ(doc["key"], "s/object.bin");
   EXPECT_EQ(doc["size"], "10000");
   EXPECT_EQ(doc["md5Hex"], Md5Hex(data));
-  EXPECT_EQ(doc["sha256Hex"], Sha256Hex(data));
+  EXPECT_EQ(doc["sha256Hex"], "");  // not asked for at upload
   EXPECT_FALSE(doc["etag"].get<std::string>().empty());
   EXPECT_TRUE(doc.contains("modifyTime")) << doc;
 
@@ -715,7 +717,7 @@ TEST_F(CliObjectsTest, StatShowsTheRecordedDigestsAndExit4ForAMissingKey) {
   EXPECT_THAT(out(), StartsWith("key:           s/object.bin\n"
                                 "size:          10000 bytes (9.8 KiB)\n"));
   EXPECT_THAT(out(), HasSubstr("\nmd5:           " + Md5Hex(data) + "\n"));
-  EXPECT_THAT(out(), HasSubstr("\nsha256:        " + Sha256Hex(data) + "\n"));
+  EXPECT_THAT(out(), HasSubstr("\nsha256:        -\n"));
   EXPECT_THAT(out(),
               EndsWith("\ncontent type:  application/octet-stream\nmetadata:      (none)\n"));
 
@@ -893,7 +895,8 @@ TEST_F(CliR2Test, AMultipartStreamFromStdinIsVerifiedAgainstTheServiceRecord) {
   const std::string data = PatternBytes(12 * kMiB + 5, /*seed=*/31);
   stdin_ = data;
   json uploaded;
-  ASSERT_EQ(RunJson({"upload", "r2-record", kBucket, "stream.tar", "-"}, &uploaded), cli::kExitOk)
+  ASSERT_EQ(RunJson({"upload", "r2-record", kBucket, "stream.tar", "-", "--sha256"}, &uploaded),
+            cli::kExitOk)
       << err();
   EXPECT_EQ(uploaded["bytesStored"], std::to_string(data.size()));
   EXPECT_EQ(uploaded["md5Hex"], Md5Hex(data));

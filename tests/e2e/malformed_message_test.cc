@@ -152,6 +152,19 @@ TEST_F(MalformedMessageTest, TrailerDigestsOfTheWrongLengthAreTheClientsError) {
   }
 }
 
+// The service hashes with SHA-256 only when the header asks: a SHA-256 trailer it cannot
+// check is refused with the fix, not ignored.
+TEST_F(MalformedMessageTest, ASha256TrailerNeedsTheHeaderToAskForIt) {
+  RawCallResult result = Upload({HeaderMessage("unasked", -1), DataMessage("payload"),
+                                 TrailerMessage("", std::string(32, 's'))});
+  EXPECT_EQ(result.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const auto details = Details(result.status);
+  ASSERT_EQ(details.field_violations.size(), 1u);
+  EXPECT_EQ(details.field_violations[0].field, "trailer.sha256");
+  EXPECT_THAT(details.field_violations[0].description, HasSubstr("header.compute_sha256"));
+  ExpectNothingStored("unasked");
+}
+
 TEST_F(MalformedMessageTest, UndecodableRequestsToEveryOtherRpcAreInvalidArgument) {
   const char* methods[] = {"ListProviders",
                            "AddStorage",
