@@ -128,6 +128,8 @@ absl::Status DeadUploadSweeper::AbortUnrecordedUploads(const ResolvedStorage& st
     }
     spec.page_token = page->next_page_token;
   } while (!spec.page_token.empty() && !stopping_);
+  // A listing cut short may have missed the upload: keep the record for the next start.
+  if (stopping_) return absl::CancelledError("the service is stopping");
   for (const std::string& upload_id : found) {
     RETURN_IF_ERROR(provider.AbortIncompleteUpload(storage.config, record.bucket, record.key,
                                                    upload_id, &stopping_));
