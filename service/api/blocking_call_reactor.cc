@@ -4,29 +4,15 @@
 
 namespace pluton::storage {
 
-bool BlockingCallLimiter::TryAcquire() {
-  int running = running_.load(std::memory_order_relaxed);
-  while (running < max_calls_) {
-    if (running_.compare_exchange_weak(running, running + 1, std::memory_order_acq_rel)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-void BlockingCallLimiter::Release() { running_.fetch_sub(1, std::memory_order_acq_rel); }
-
-grpc::ServerUnaryReactor* BlockingCallReactor::Start(BlockingCallLimiter* limiter, Work work) {
-  if (!limiter->TryAcquire()) {
-    auto* refused = new BlockingCallReactor(nullptr);
-    refused->Finish(ToGrpcStatus(
-        MakeRichStatus(absl::StatusCode::kResourceExhausted,
-                       absl::StrCat("the service is running as many ", limiter->kind(),
-                                    " as it allows (", limiter->max_calls(), "); retry shortly"),
-                       "TOO_MANY_CALLS")));
+grpc::ServerUnaryReactor* BlockingCallReactor::Start(BlockingCallLimiter* limiter,
+                                                     const CallShareKeys& keys, Work work) {
+  absl::StatusOr<CallSlot> slot = limiter->TryAcquire(keys);
+  if (!slot.ok()) {
+    auto* refused = new BlockingCallReactor(CallSlot());
+    refused->Finish(ToGrpcStatus(slot.status()));
     return refused;
   }
-  auto* reactor = new BlockingCallReactor(limiter);
+  auto* reactor = new BlockingCallReactor(*std::move(slot));
   reactor->worker_ = std::thread([reactor, work = std::move(work)] {
     reactor->Finish(ToGrpcStatus(work(reactor->cancelled_)));
   });
@@ -43,8 +29,7 @@ void BlockingCallReactor::OnDone() {
       worker_.join();
     }
   }
-  if (limiter_ != nullptr) limiter_->Release();
-  delete this;
+  delete this;  // gives the slot back
 }
 
 }  // namespace pluton::storage

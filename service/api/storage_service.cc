@@ -55,12 +55,19 @@ absl::StatusOr<StorageUpdate> UpdateFromRequest(const v1::UpdateStorageRequest& 
 
 StorageServiceImpl::StorageServiceImpl(StorageRegistry* registry, const PluginSet* plugins,
                                        UploadEnvironment* uploads, ObjectRecords* records,
-                                       int max_concurrent_downloads, const Authorizer* authorizer)
+                                       int max_concurrent_downloads, FairShares shares,
+                                       const Authorizer* authorizer)
     : registry_(registry),
       plugins_(plugins),
       uploads_(uploads),
       records_(records),
-      downloads_(max_concurrent_downloads),
+      object_calls_({"object calls", kMaxObjectCalls}, shares),
+      connection_tests_({"connection tests", kMaxConnectionTests}, shares),
+      housekeeping_calls_(
+          {"housekeeping calls (incomplete uploads, lifecycle)", kMaxHousekeepingCalls}, shares),
+      downloads_({"downloads", max_concurrent_downloads, "TOO_MANY_DOWNLOADS",
+                  "--max_concurrent_downloads"},
+                 shares),
       authorizer_(authorizer) {}
 
 // Registry calls run inline (no BlockingCallLimiter); provider calls on the pool of their kind.

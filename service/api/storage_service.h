@@ -11,6 +11,8 @@
 // DownloadReactor), so gRPC's threads never block and Server::Shutdown can cancel them. At most
 // a bounded number of unary provider calls of each kind run at once (kMaxObjectCalls,
 // kMaxConnectionTests, kMaxHousekeepingCalls); more get RESOURCE_EXHAUSTED naming the kind.
+// Inside each pool, and the downloads' one, one storage and one caller may hold only their
+// share (FairShares; api/blocking_call_limiter.h).
 //
 // Thread safety: all methods are called concurrently by gRPC. Borrowed objects (registry,
 // plugins, upload environment) must outlive the server.
@@ -56,7 +58,7 @@ class StorageServiceImpl final : public RawStorageService {
   // `authorizer` (not null; auth/authorizer.h).
   StorageServiceImpl(StorageRegistry* registry, const PluginSet* plugins,
                      UploadEnvironment* uploads, ObjectRecords* records,
-                     int max_concurrent_downloads, const Authorizer* authorizer);
+                     int max_concurrent_downloads, FairShares shares, const Authorizer* authorizer);
 
   grpc::ServerUnaryReactor* ListProviders(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,
@@ -120,10 +122,9 @@ class StorageServiceImpl final : public RawStorageService {
   const PluginSet* const plugins_;
   UploadEnvironment* const uploads_;
   ObjectRecords* const records_;
-  BlockingCallLimiter object_calls_{kMaxObjectCalls, "object calls"};
-  BlockingCallLimiter connection_tests_{kMaxConnectionTests, "connection tests"};
-  BlockingCallLimiter housekeeping_calls_{kMaxHousekeepingCalls,
-                                          "housekeeping calls (incomplete uploads, lifecycle)"};
+  BlockingCallLimiter object_calls_;
+  BlockingCallLimiter connection_tests_;
+  BlockingCallLimiter housekeeping_calls_;
   BlockingCallLimiter downloads_;
   const Authorizer* const authorizer_;
 };

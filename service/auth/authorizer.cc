@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "common/log.h"
 #include "common/rich_status.h"
+#include "common/status_macros.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/security/auth_context.h"
 
@@ -149,20 +150,39 @@ absl::StatusOr<std::shared_ptr<const Principal>> Authorizer::Authenticate(
 
 absl::Status CallAccess::CheckStorage(const std::string& ref) const {
   if (unrestricted()) return absl::OkStatus();
-  bool granted = false;
+  return StorageShareKey(ref).status();
+}
+
+absl::StatusOr<std::string> CallAccess::StorageShareKey(const std::string& ref) const {
   absl::StatusOr<StorageIdentity> storage = (*lookup_)(ref);
   if (storage.ok()) {
-    granted = StorageGranted(principal_->storages, storage->id, storage->name);
-  } else if (absl::IsNotFound(storage.status())) {
-    granted = StorageGranted(principal_->storages, ref, ref);
-  } else {
-    return storage.status();  // e.g. an empty ref: the request is invalid for anyone
+    RETURN_IF_ERROR(CheckGranted(ref, storage->id, storage->name));
+    return storage->id;
   }
-  if (granted) return absl::OkStatus();
+  if (!absl::IsNotFound(storage.status())) return storage.status();  // e.g. an empty ref
+  RETURN_IF_ERROR(CheckGranted(ref, ref, ref));
+  return ref;
+}
+
+absl::Status CallAccess::CheckGranted(const std::string& ref, absl::string_view id,
+                                      absl::string_view name) const {
+  if (unrestricted() || StorageGranted(principal_->storages, id, name)) return absl::OkStatus();
   return Refuse(absl::StatusCode::kPermissionDenied, kReasonStorageNotGranted,
                 absl::StrCat(Describe(*principal_), " is not granted storage \"", ref,
                              "\"; an admin grants storages in the access file"),
                 rpc_, Describe(*principal_), peer_);
+}
+
+std::string CallAccess::caller_identity() const {
+  if (principal_ != nullptr) return principal_->name;
+  // "ipv4:127.0.0.1:5000", "ipv6:[::1]:5000": the address without its port.
+  for (absl::string_view scheme : {"ipv4:", "ipv6:"}) {
+    if (absl::StartsWith(peer_, scheme)) {
+      const absl::string_view address = absl::string_view(peer_).substr(scheme.size());
+      return std::string(address.substr(0, address.rfind(':')));
+    }
+  }
+  return peer_;
 }
 
 bool CallAccess::Sees(absl::string_view id, absl::string_view name) const {

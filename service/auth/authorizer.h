@@ -66,6 +66,17 @@ class CallAccess {
   // which storages exist. Otherwise PERMISSION_DENIED (STORAGE_NOT_GRANTED), logged.
   absl::Status CheckStorage(const std::string& ref) const;
 
+  // CheckStorage, and the key the call counts against its storage's share of a pool
+  // (api/blocking_call_limiter.h): the storage's id, or `ref` itself when it names no storage,
+  // so a storage called by id and by name is one storage. Looks the storage up also for an
+  // unrestricted caller; an invalid ref is the lookup's error (INVALID_ARGUMENT).
+  absl::StatusOr<std::string> StorageShareKey(const std::string& ref) const;
+
+  // Who calls, for fair shares of the pools: the name in the access file (or of an mTLS
+  // certificate). With authentication off, callers cannot be told apart but by address: the
+  // peer's address without its port ("127.0.0.1"; every caller on a unix socket is one).
+  std::string caller_identity() const;
+
   // Whether a storage the caller is about to be shown is granted (ListStorages filters by it).
   bool Sees(absl::string_view id, absl::string_view name) const;
 
@@ -75,9 +86,14 @@ class CallAccess {
              const StorageLookup* lookup)
       : rpc_(rpc), principal_(std::move(principal)), peer_(std::move(peer)), lookup_(lookup) {}
 
+  // OK, or PERMISSION_DENIED (logged) when `ref`, naming the storage `id`/`name`, is not
+  // granted.
+  absl::Status CheckGranted(const std::string& ref, absl::string_view id,
+                            absl::string_view name) const;
+
   Rpc rpc_;
   std::shared_ptr<const Principal> principal_;  // null: authentication off
-  std::string peer_;                            // for log lines
+  std::string peer_;                            // for log lines and caller_identity()
   const StorageLookup* lookup_;
 };
 

@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "api/authorized_call.h"
 #include "api/proto_conversions.h"
 #include "common/log.h"
 #include "common/message_codec.h"
@@ -36,22 +37,25 @@ DownloadSpec SpecFromRequest(const v1::DownloadRequest& request) {
 DownloadReactor::DownloadReactor(StorageRegistry* registry, ObjectRecords* records,
                                  BlockingCallLimiter* limiter, const grpc::ByteBuffer* raw_request,
                                  CallAccess access)
-    : registry_(registry),
-      records_(records),
-      limiter_(limiter),
-      access_(std::move(access)),
-      raw_request_(raw_request),
-      start_time_(absl::Now()) {
-  admitted_ = limiter_->TryAcquire();
-  if (!admitted_) {
-    Finish(
-        ToGrpcStatus(MakeRichStatus(absl::StatusCode::kResourceExhausted,
-                                    "the service is already sending as many downloads as it allows "
-                                    "(--max_concurrent_downloads); retry with backoff",
-                                    "TOO_MANY_DOWNLOADS")));
+    : registry_(registry), records_(records), access_(std::move(access)), start_time_(absl::Now()) {
+  absl::StatusOr<CallSlot> slot = Admit(*raw_request, limiter);
+  if (!slot.ok()) {
+    if (!absl::IsResourceExhausted(slot.status())) {
+      LogWarning(kComponent, "download refused (", absl::StatusCodeToString(slot.status().code()),
+                 "): ", slot.status().message());
+    }
+    Finish(ToGrpcStatus(slot.status()));
     return;
   }
+  slot_ = *std::move(slot);
   worker_ = std::thread([this] { Run(); });
+}
+
+absl::StatusOr<CallSlot> DownloadReactor::Admit(const grpc::ByteBuffer& raw_request,
+                                                BlockingCallLimiter* limiter) {
+  RETURN_IF_ERROR(DecodeMessage(raw_request, &request_, "the request", "request"));
+  ASSIGN_OR_RETURN(CallShareKeys keys, ShareKeysOfRequest(access_, request_));
+  return limiter->TryAcquire(keys);
 }
 
 DownloadReactor::~DownloadReactor() = default;
@@ -78,8 +82,7 @@ void DownloadReactor::OnDone() {
       worker_.join();
     }
   }
-  if (admitted_) limiter_->Release();
-  delete this;
+  delete this;  // gives the slot back
 }
 
 absl::Status DownloadReactor::Send(const v1::DownloadResponse& message) {
@@ -144,8 +147,6 @@ void DownloadReactor::Run() {
 }
 
 absl::Status DownloadReactor::Stream() {
-  RETURN_IF_ERROR(DecodeMessage(*raw_request_, &request_, "the request", "request"));
-  RETURN_IF_ERROR(access_.CheckStorage(request_.storage()));
   RETURN_IF_ERROR(CheckDownloadRequest(request_));
   ASSIGN_OR_RETURN(ResolvedStorage storage, registry_->Resolve(request_.storage()));
   metric_provider_ = storage.provider->id();

@@ -37,14 +37,15 @@ namespace pluton::storage {
 // Data bytes per DownloadResponse: well under the client's default 4 MiB receive limit.
 inline constexpr size_t kDownloadChunkBytes = 1 << 20;
 
-// Messages go out raw (the service is registered in raw form): the worker decodes the request
+// Messages go out raw (the service is registered in raw form): the reactor decodes the request
 // (INVALID_ARGUMENT when it is not a DownloadRequest) and encodes each response itself.
 class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  // Starts the worker at once, or, when `limiter` has no room, finishes at once with
-  // RESOURCE_EXHAUSTED (TOO_MANY_DOWNLOADS). `raw_request` belongs to gRPC and outlives the
-  // reactor; `registry`, `records` and `limiter` must outlive it. `access` (the admitted
-  // caller) checks the requested storage once the request is decoded.
+  // Decodes the request, checks its storage with `access` (the admitted caller) and takes a
+  // slot of `limiter` counted against that storage and the caller; then starts the worker.
+  // Otherwise finishes at once: INVALID_ARGUMENT, PERMISSION_DENIED, or RESOURCE_EXHAUSTED
+  // (TOO_MANY_DOWNLOADS, or a full share: api/blocking_call_limiter.h). `raw_request` belongs
+  // to gRPC; `registry`, `records` and `limiter` must outlive the reactor.
   DownloadReactor(StorageRegistry* registry, ObjectRecords* records, BlockingCallLimiter* limiter,
                   const grpc::ByteBuffer* raw_request, CallAccess access);
 
@@ -55,6 +56,8 @@ class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
  private:
   ~DownloadReactor() override;
 
+  // Constructor: the decoded request's slot, or why the call may not run.
+  absl::StatusOr<CallSlot> Admit(const grpc::ByteBuffer& raw_request, BlockingCallLimiter* limiter);
   // Worker thread: streams the object and finishes the call.
   void Run();
   absl::Status Stream();
@@ -63,15 +66,13 @@ class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
 
   StorageRegistry* const registry_;
   ObjectRecords* const records_;
-  BlockingCallLimiter* const limiter_;
   const CallAccess access_;
-  bool admitted_ = false;  // holds a place in limiter_, released in OnDone
-  const grpc::ByteBuffer* const raw_request_;
+  CallSlot slot_;  // empty when refused; given back when the reactor is deleted (OnDone)
   const absl::Time start_time_;
   // Metric labels (worker thread only), set once the storage is resolved.
   std::string metric_provider_;
   std::string metric_storage_;
-  v1::DownloadRequest request_;  // decoded by the worker, which alone reads it
+  v1::DownloadRequest request_;  // decoded by the constructor, then read by the worker alone
   grpc::ByteBuffer outgoing_;    // the write in flight; guarded by write_in_flight_
 
   std::mutex mu_;

@@ -108,6 +108,14 @@ ABSL_FLAG(int64_t, upload_stream_window_kib, 2048,
 ABSL_FLAG(int, max_concurrent_uploads, 64, "Uploads beyond this are refused (RESOURCE_EXHAUSTED).");
 ABSL_FLAG(int, max_concurrent_downloads, 64,
           "Downloads beyond this are refused (RESOURCE_EXHAUSTED).");
+ABSL_FLAG(int, storage_share_percent, 50,
+          "Percent of each pool of provider calls (object calls, connection tests, housekeeping "
+          "calls, downloads) one storage may hold, so that a hanging provider cannot starve "
+          "the other storages; 1 to 100 (100: no share). Beyond it: RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, caller_share_percent, 50,
+          "Percent of each pool of provider calls one caller (an access file entry; without "
+          "authentication, a client address) may hold, so that it cannot starve the other "
+          "callers; 1 to 100 (100: no share). Beyond it: RESOURCE_EXHAUSTED.");
 ABSL_FLAG(int, drain_seconds, 5,
           "On SIGTERM, how long health says NOT_SERVING while new and running calls are still "
           "served, so that probes and load balancers send callers elsewhere before the "
@@ -269,6 +277,13 @@ int main(int argc, char** argv) {
   config.max_concurrent_downloads = absl::GetFlag(FLAGS_max_concurrent_downloads);
   if (config.max_concurrent_uploads < 1 || config.max_concurrent_downloads < 1) {
     LogError("main", "--max_concurrent_uploads and --max_concurrent_downloads must be at least 1");
+    return 2;
+  }
+  config.storage_share_percent = absl::GetFlag(FLAGS_storage_share_percent);
+  config.caller_share_percent = absl::GetFlag(FLAGS_caller_share_percent);
+  if (config.storage_share_percent < 1 || config.storage_share_percent > 100 ||
+      config.caller_share_percent < 1 || config.caller_share_percent > 100) {
+    LogError("main", "--storage_share_percent and --caller_share_percent must be 1 to 100");
     return 2;
   }
   config.enable_reflection = absl::GetFlag(FLAGS_enable_reflection);

@@ -179,7 +179,9 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
   ASSIGN_OR_RETURN(parts->authorizer, MakeAuthorizer(config, parts->registry.get()));
   parts->service = std::make_unique<StorageServiceImpl>(
       parts->registry.get(), parts->plugins.get(), &parts->uploads, parts->records.get(),
-      config.max_concurrent_downloads, parts->authorizer.get());
+      config.max_concurrent_downloads,
+      FairShares{config.storage_share_percent, config.caller_share_percent},
+      parts->authorizer.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;

@@ -59,6 +59,10 @@ struct ServerConfig {
   uint64_t upload_stream_window_bytes = 2ull << 20;
   int max_concurrent_uploads = 64;
   int max_concurrent_downloads = 64;
+  // Percent of each pool of provider calls (and of the downloads) one storage, and one caller,
+  // may hold (api/blocking_call_limiter.h); 1 to 100.
+  int storage_share_percent = 50;
+  int caller_share_percent = 50;
   int max_message_bytes = 4 << 20;  // the largest message the service accepts
   // Names this service instance in its records of uploads under way, so that a restart aborts
   // what the run before it left (upload/dead_upload_sweeper.h); "" = the host name. Two
