@@ -49,6 +49,8 @@ class ServerFixture : public ::testing::Test {
     config.upload_buffer_budget_bytes = upload_buffer_budget_bytes_;
     config.enable_reflection = enable_reflection_;
     config.max_concurrent_downloads = max_concurrent_downloads_;
+    config.storage_share_percent = storage_share_percent_;
+    config.caller_share_percent = caller_share_percent_;
     config.health_listen_address = health_listen_address_;
     config.metrics_listen_address = metrics_listen_;
     auto server = storage::StorageServer::Start(config);
@@ -107,6 +109,8 @@ class ServerFixture : public ::testing::Test {
   uint64_t upload_buffer_budget_bytes_ = 256ull << 20;   // the daemon's default
   bool enable_reflection_ = false;                       // the daemon's default
   int max_concurrent_downloads_ = 64;                    // the daemon's default
+  int storage_share_percent_ = 50;                       // the daemon's default
+  int caller_share_percent_ = 50;                        // the daemon's default
   std::string health_listen_address_;                    // the daemon's default: none
   std::string metrics_listen_;                           // "": no /metrics (the default)
   std::optional<std::vector<std::string>> local_roots_;  // unset: the test's directory
