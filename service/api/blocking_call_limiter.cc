@@ -51,10 +51,11 @@ void CallSlot::Reset() {
   std::exchange(limiter_, nullptr)->Release(keys_);
 }
 
-BlockingCallLimiter::BlockingCallLimiter(CallPoolSpec spec, FairShares shares)
+BlockingCallLimiter::BlockingCallLimiter(CallPoolSpec spec, FairShares shares, CallCutoff* cutoff)
     : spec_(std::move(spec)),
       storage_share_(ShareOf(spec_.max_calls, shares.storage_percent)),
-      caller_share_(ShareOf(spec_.max_calls, shares.caller_percent)) {}
+      caller_share_(ShareOf(spec_.max_calls, shares.caller_percent)),
+      cutoff_(cutoff) {}
 
 absl::StatusOr<CallSlot> BlockingCallLimiter::TryAcquire(const CallShareKeys& keys) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -35,6 +35,8 @@
 
 namespace pluton::storage {
 
+class CallCutoff;
+
 // Which share of every pool one storage and one caller may hold, in percent of the pool
 // (--storage_share_percent, --caller_share_percent; 1 to 100). A share is at least one call.
 struct FairShares {
@@ -92,7 +94,9 @@ class CallSlot {
 
 class BlockingCallLimiter {
  public:
-  BlockingCallLimiter(CallPoolSpec spec, FairShares shares);
+  // `cutoff`, when not null, is where the calls of this pool register for a shutdown's
+  // cut-off (api/call_cutoff.h); it must outlive them.
+  BlockingCallLimiter(CallPoolSpec spec, FairShares shares, CallCutoff* cutoff = nullptr);
 
   // A slot for a call of `keys`, or RESOURCE_EXHAUSTED saying which limit it met.
   absl::StatusOr<CallSlot> TryAcquire(const CallShareKeys& keys);
@@ -101,6 +105,7 @@ class BlockingCallLimiter {
   int max_calls() const { return spec_.max_calls; }
   int storage_share() const { return storage_share_; }
   int caller_share() const { return caller_share_; }
+  CallCutoff* cutoff() const { return cutoff_; }
   // Calls holding a slot now (for tests and metrics).
   int running() const;
 
@@ -114,6 +119,7 @@ class BlockingCallLimiter {
   const CallPoolSpec spec_;
   const int storage_share_;
   const int caller_share_;
+  CallCutoff* const cutoff_;
   mutable std::mutex mu_;
   int running_ = 0;                                   // guarded by mu_
   absl::flat_hash_map<std::string, int> by_storage_;  // guarded by mu_; no zero entries

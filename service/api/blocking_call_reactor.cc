@@ -13,8 +13,16 @@ grpc::ServerUnaryReactor* BlockingCallReactor::Start(BlockingCallLimiter* limite
     return refused;
   }
   auto* reactor = new BlockingCallReactor(*std::move(slot));
+  if (limiter->cutoff() != nullptr) {
+    reactor->cutoff_registration_ = limiter->cutoff()->Register([reactor] {
+      reactor->cut_off_.store(true);
+      reactor->cancelled_.store(true, std::memory_order_release);
+    });
+  }
   reactor->worker_ = std::thread([reactor, work = std::move(work)] {
-    reactor->Finish(ToGrpcStatus(work(reactor->cancelled_)));
+    absl::Status status = work(reactor->cancelled_);
+    if (reactor->cut_off_.load()) status = CutOffByShutdown(status);
+    reactor->Finish(ToGrpcStatus(status));
   });
   return reactor;
 }
@@ -22,6 +30,7 @@ grpc::ServerUnaryReactor* BlockingCallReactor::Start(BlockingCallLimiter* limite
 void BlockingCallReactor::OnCancel() { cancelled_.store(true, std::memory_order_release); }
 
 void BlockingCallReactor::OnDone() {
+  cutoff_registration_.Drop();
   if (worker_.joinable()) {
     if (worker_.get_id() == std::this_thread::get_id()) {
       worker_.detach();

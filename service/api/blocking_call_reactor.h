@@ -10,6 +10,9 @@
 // shutdown); it passes the flag to the provider, which then stops soon. Its status finishes
 // the call (rich details included). The call holds its slot of the limiter (its pool, its
 // storage's and its caller's share: api/blocking_call_limiter.h) until OnDone, whatever ended it.
+// When the limiter has a CallCutoff, the call registers there: cut off at the end of a
+// shutdown's grace period, it is cancelled the same way and finishes with CANCELLED naming the
+// shutdown (api/call_cutoff.h).
 //
 // Lifetime: the reactor deletes itself in OnDone after joining its thread. `request` and
 // `response` captured by the work belong to gRPC and outlive the reactor.
@@ -25,6 +28,7 @@
 
 #include "absl/status/status.h"
 #include "api/blocking_call_limiter.h"
+#include "api/call_cutoff.h"
 #include "grpcpp/grpcpp.h"
 
 namespace pluton::storage {
@@ -48,6 +52,8 @@ class BlockingCallReactor final : public grpc::ServerUnaryReactor {
 
   CallSlot slot_;  // empty when the call was refused; given back when the reactor is deleted
   std::atomic<bool> cancelled_{false};
+  std::atomic<bool> cut_off_{false};
+  CallCutoff::Registration cutoff_registration_;
   std::thread worker_;
 };
 

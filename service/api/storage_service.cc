@@ -56,18 +56,19 @@ absl::StatusOr<StorageUpdate> UpdateFromRequest(const v1::UpdateStorageRequest& 
 StorageServiceImpl::StorageServiceImpl(StorageRegistry* registry, const PluginSet* plugins,
                                        UploadEnvironment* uploads, ObjectRecords* records,
                                        int max_concurrent_downloads, FairShares shares,
-                                       const Authorizer* authorizer)
+                                       const Authorizer* authorizer, CallCutoff* cutoff)
     : registry_(registry),
       plugins_(plugins),
       uploads_(uploads),
       records_(records),
-      object_calls_({"object calls", kMaxObjectCalls}, shares),
-      connection_tests_({"connection tests", kMaxConnectionTests}, shares),
+      object_calls_({"object calls", kMaxObjectCalls}, shares, cutoff),
+      connection_tests_({"connection tests", kMaxConnectionTests}, shares, cutoff),
       housekeeping_calls_(
-          {"housekeeping calls (incomplete uploads, lifecycle)", kMaxHousekeepingCalls}, shares),
+          {"housekeeping calls (incomplete uploads, lifecycle)", kMaxHousekeepingCalls}, shares,
+          cutoff),
       downloads_({"downloads", max_concurrent_downloads, "TOO_MANY_DOWNLOADS",
                   "--max_concurrent_downloads"},
-                 shares),
+                 shares, cutoff),
       authorizer_(authorizer) {}
 
 // Registry calls run inline (no BlockingCallLimiter); provider calls on the pool of their kind.

@@ -12,10 +12,12 @@
 // a bounded number of unary provider calls of each kind run at once (kMaxObjectCalls,
 // kMaxConnectionTests, kMaxHousekeepingCalls); more get RESOURCE_EXHAUSTED naming the kind.
 // Inside each pool, and the downloads' one, one storage and one caller may hold only their
-// share (FairShares; api/blocking_call_limiter.h).
+// share (FairShares; api/blocking_call_limiter.h). Every call waiting on a provider registers
+// with `cutoff` (api/call_cutoff.h), which the server uses to end those still running when a
+// shutdown's grace period is over.
 //
 // Thread safety: all methods are called concurrently by gRPC. Borrowed objects (registry,
-// plugins, upload environment) must outlive the server.
+// plugins, upload environment, cutoff) must outlive the server.
 #ifndef PLUTON_SERVICE_API_STORAGE_SERVICE_H_
 #define PLUTON_SERVICE_API_STORAGE_SERVICE_H_
 
@@ -58,7 +60,8 @@ class StorageServiceImpl final : public RawStorageService {
   // `authorizer` (not null; auth/authorizer.h).
   StorageServiceImpl(StorageRegistry* registry, const PluginSet* plugins,
                      UploadEnvironment* uploads, ObjectRecords* records,
-                     int max_concurrent_downloads, FairShares shares, const Authorizer* authorizer);
+                     int max_concurrent_downloads, FairShares shares, const Authorizer* authorizer,
+                     CallCutoff* cutoff);
 
   grpc::ServerUnaryReactor* ListProviders(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,

@@ -48,6 +48,12 @@ DownloadReactor::DownloadReactor(StorageRegistry* registry, ObjectRecords* recor
     return;
   }
   slot_ = *std::move(slot);
+  if (limiter->cutoff() != nullptr) {
+    cutoff_registration_ = limiter->cutoff()->Register([this] {
+      cut_off_.store(true);
+      OnCancel();
+    });
+  }
   worker_ = std::thread([this] { Run(); });
 }
 
@@ -75,6 +81,7 @@ void DownloadReactor::OnCancel() {
 }
 
 void DownloadReactor::OnDone() {
+  cutoff_registration_.Drop();
   if (worker_.joinable()) {
     if (worker_.get_id() == std::this_thread::get_id()) {
       worker_.detach();  // the worker is returning from Finish; nothing of ours runs after
@@ -130,6 +137,7 @@ absl::Status CheckIfMatch(const v1::DownloadRequest& request, const DownloadInfo
 
 void DownloadReactor::Run() {
   absl::Status status = Stream();
+  if (cut_off_.load()) status = CutOffByShutdown(status);
   if (status.ok()) {
     LogInfo(kComponent, "sent storage=", request_.storage(), " bucket=", request_.bucket(),
             " key=", request_.key(), " offset=", request_.offset(),

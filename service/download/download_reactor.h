@@ -11,6 +11,10 @@
 // of the upload (download/expected_digest.h); a mismatch ends the call with DATA_LOSS instead
 // of OK.
 //
+// Cut off at the end of a shutdown's grace period (the limiter's CallCutoff), the download
+// stops as if cancelled and finishes with CANCELLED naming the shutdown; a client that stopped
+// reading cannot be told, as the status would queue behind the write it does not take.
+//
 // Lifetime: created by StorageServiceImpl::Download, deletes itself in OnDone after joining
 // its worker. Thread safety: the gRPC callbacks and the worker share state under mu_.
 #ifndef PLUTON_SERVICE_DOWNLOAD_DOWNLOAD_REACTOR_H_
@@ -80,6 +84,8 @@ class DownloadReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
   bool write_in_flight_ = false;  // guarded by mu_
   bool write_failed_ = false;     // guarded by mu_: a write returned !ok (stream broken)
   std::atomic<bool> cancelled_{false};
+  std::atomic<bool> cut_off_{false};
+  CallCutoff::Registration cutoff_registration_;
 
   std::thread worker_;
 };

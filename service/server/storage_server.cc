@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -39,6 +40,9 @@ namespace pluton::storage {
 namespace {
 
 constexpr char kComponent[] = "server";
+// How long the calls cut off at the end of a shutdown's grace period have to finish with
+// CANCELLED (an upload aborts its provider upload first) before gRPC cancels what remains.
+constexpr absl::Duration kCutoffMargin = absl::Seconds(2);
 
 absl::Status EnsureDirectory(const std::string& path) {
   if (mkdir(path.c_str(), 0700) == 0 || errno == EEXIST) {
@@ -94,6 +98,7 @@ struct StorageServer::Parts {
   std::unique_ptr<UploadJournal> journal;
   std::unique_ptr<DeadUploadSweeper> sweeper;  // stopped before the registry and store go
   std::unique_ptr<Authorizer> authorizer;      // who may call what (server/server_security.h)
+  CallCutoff cutoff;  // the calls Shutdown ends itself when the grace period is over
   UploadEnvironment uploads;
   std::unique_ptr<StorageServiceImpl> service;
   // --- Metrics: the budget's gauges (while `host` lives) and the /metrics listener ---
@@ -171,6 +176,7 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
   const std::string run = RandomRunId();
   parts->journal = std::make_unique<UploadJournal>(parts->store.get(), node, run);
   parts->uploads.journal = parts->journal.get();
+  parts->uploads.cutoff = &parts->cutoff;
   parts->sweeper = std::make_unique<DeadUploadSweeper>(
       parts->store.get(), parts->registry.get(), node, run, config.dead_upload_retry_interval);
   parts->sweeper->Start();
@@ -181,7 +187,7 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
       parts->registry.get(), parts->plugins.get(), &parts->uploads, parts->records.get(),
       config.max_concurrent_downloads,
       FairShares{config.storage_share_percent, config.caller_share_percent},
-      parts->authorizer.get());
+      parts->authorizer.get(), &parts->cutoff);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
@@ -247,7 +253,19 @@ void StorageServer::Shutdown(absl::Duration grace) {
     parts_->server->GetHealthCheckService()->SetServingStatus(false);
     if (parts_->health_server)
       parts_->health_server->GetHealthCheckService()->SetServingStatus(false);
-    parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    // New calls are refused from now on. The calls in flight get `grace`; those still running
+    // then are cut off (CANCELLED, naming the shutdown) and get kCutoffMargin to finish so
+    // before gRPC cancels what remains (UNAVAILABLE).
+    const absl::Time grace_end = absl::Now() + grace;
+    std::thread cutter([this, grace_end] {
+      if (!parts_->cutoff.WaitUntilNoCallsOrCutOff(grace_end)) {
+        LogInfo(kComponent, "the grace period is over; cancelling the calls still in flight");
+        parts_->cutoff.CutOffAll();
+      }
+    });
+    parts_->server->Shutdown(absl::ToChronoTime(grace_end + kCutoffMargin));
+    parts_->cutoff.CutOffAll();  // when Shutdown returned early: no call may still register
+    cutter.join();
     // Probes see NOT_SERVING until the last call has ended.
     if (parts_->health_server) parts_->health_server->Shutdown();
     LogInfo(kComponent, "stopped");

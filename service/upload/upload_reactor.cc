@@ -66,6 +66,12 @@ UploadReactor::UploadReactor(UploadEnvironment* env, grpc::CallbackServerContext
         "TOO_MANY_UPLOADS")));
     return;
   }
+  if (env_->cutoff != nullptr) {
+    cutoff_registration_ = env_->cutoff->Register([this] {
+      cut_off_.store(true);
+      OnCancel();
+    });
+  }
   worker_ = std::thread([this] { Run(); });
   MaybeStartRead();
 }
@@ -107,6 +113,7 @@ void UploadReactor::OnCancel() {
 }
 
 void UploadReactor::OnDone() {
+  cutoff_registration_.Drop();
   if (worker_.joinable()) {
     if (worker_.get_id() == std::this_thread::get_id()) {
       worker_.detach();  // the worker is returning from Finish; nothing of ours runs after
@@ -140,6 +147,7 @@ bool UploadReactor::Next(v1::UploadRequest& out) {
 void UploadReactor::Run() {
   absl::Status status = Process();
   if (status.ok()) status = EncodeMessage(response_, raw_response_);
+  if (cut_off_.load()) status = CutOffByShutdown(status);
   if (status.ok()) {
     LogInfo(kComponent, "stored storage=", response_.storage_id(), " bucket=", response_.bucket(),
             " key=", response_.key(), " bytes=", response_.bytes_stored(),
@@ -167,7 +175,8 @@ void UploadReactor::Run() {
 absl::Status UploadReactor::Process() {
   v1::UploadRequest first;
   if (!Next(first)) {
-    if (cancelled_.load()) return absl::CancelledError("the client cancelled the upload");
+    if (cancelled_.load())
+      return absl::CancelledError("the upload was cancelled before its header arrived");
     if (!stream_error_.ok()) return stream_error_;
     return InvalidArgumentWithViolations("the stream ended before any message",
                                          {{"header", "send an UploadHeader as the first message"}});

@@ -17,6 +17,8 @@
 // pending state, so a crash of the service leaves nothing the next start does not abort. Every
 // other end (malformed message, no trailer, failure, cancellation, deadline,
 // shutdown) aborts the provider's upload, which leaves no object and no multipart upload.
+// Cut off at the end of a shutdown's grace period (env->cutoff), the upload is cancelled that
+// way and finishes with CANCELLED naming the shutdown.
 //
 // Lifetime: created by StorageServiceImpl::Upload, deletes itself in OnDone after joining
 // its worker. Thread safety: the gRPC callbacks and the worker share state under mu_.
@@ -33,6 +35,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "api/call_cutoff.h"
 #include "auth/authorizer.h"
 #include "grpcpp/grpcpp.h"
 #include "metrics/metrics_registry.h"
@@ -48,6 +51,7 @@ struct UploadEnvironment {
   StorageRegistry* registry = nullptr;
   ObjectRecords* records = nullptr;        // where completed uploads are recorded
   const UploadJournal* journal = nullptr;  // where uploads under way are recorded
+  CallCutoff* cutoff = nullptr;            // where uploads register for a shutdown's cut-off
   size_t read_window_bytes = 4 << 20;      // queued, unprocessed stream bytes per upload
   int max_concurrent_uploads = 64;
   std::atomic<int> active_uploads{0};
@@ -101,6 +105,8 @@ class UploadReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   bool stream_ended_ = false;           // guarded by mu_: no more messages will come
   bool finishing_ = false;              // guarded by mu_: Finish called, read no more
   std::atomic<bool> cancelled_{false};
+  std::atomic<bool> cut_off_{false};
+  CallCutoff::Registration cutoff_registration_;
   grpc::ByteBuffer incoming_;  // target of the read in flight
 
   std::thread worker_;
