@@ -21,6 +21,8 @@ cd "$(dirname "$0")/.."
 # fake runs on, and Node.js for s3rver; clang with its sanitizer and libFuzzer runtimes and
 # llvm-symbolizer for the sanitizer stage.
 test_packages=(awscli rclone python3-botocore curl clang libclang-rt-14-dev llvm-14)
+# gdb's gcore: the core-dump test dumps the daemon and searches the dump for the master key.
+test_packages+=(gdb)
 # The container image's root file system (deploy/): mmdebstrap builds it, and Debian's gRPC for
 # Python asks the daemon in it for its health.
 test_packages+=(mmdebstrap python3-grpcio)

@@ -51,13 +51,17 @@ absl::StatusOr<SecretBox> SecretBox::FromKey(std::string key_bytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("the master key must be exactly ", kKeySize, " bytes, not ", size));
   }
-  SecretBox box;
-  std::copy(key_bytes.begin(), key_bytes.end(), box.key_.begin());
+  absl::StatusOr<std::unique_ptr<DontDumpBytes>> key = DontDumpBytes::Create(kKeySize);
+  if (!key.ok()) {
+    OPENSSL_cleanse(key_bytes.data(), key_bytes.size());
+    return key.status();
+  }
+  std::copy(key_bytes.begin(), key_bytes.end(), (*key)->data());
   OPENSSL_cleanse(key_bytes.data(), key_bytes.size());
+  SecretBox box;
+  box.key_ = std::shared_ptr<const DontDumpBytes>(*std::move(key));
   return box;
 }
-
-SecretBox::~SecretBox() { OPENSSL_cleanse(key_.data(), key_.size()); }
 
 absl::StatusOr<std::string> SecretBox::Seal(absl::string_view plaintext,
                                             absl::string_view associated_data) const {
@@ -83,7 +87,7 @@ absl::StatusOr<std::string> SecretBox::Seal(absl::string_view plaintext,
   int len = 0;
   if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceSize, nullptr) != 1 ||
-      EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key_.data(), nonce) != 1) {
+      EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key_->data(), nonce) != 1) {
     return OpenSslFailure("encryption setup");
   }
   // Authenticated data: the version byte, then the caller's associated data.
@@ -138,7 +142,7 @@ absl::StatusOr<std::string> SecretBox::Open(absl::string_view sealed,
   int len = 0;
   if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceSize, nullptr) != 1 ||
-      EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key_.data(), nonce) != 1) {
+      EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key_->data(), nonce) != 1) {
     return OpenSslFailure("decryption setup");
   }
   if (EVP_DecryptUpdate(ctx.get(), nullptr, &len, in, 1) != 1 ||

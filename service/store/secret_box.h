@@ -18,20 +18,22 @@
 //
 // Thread safety: immutable after construction; Seal and Open may be called concurrently
 // from any number of threads on the same object.
-// Ownership: each SecretBox owns a private copy of the 32 key bytes and wipes it
-// (OPENSSL_cleanse) when destroyed. Copying duplicates the key into the copy, which wipes
-// its own; prefer moving or sharing one instance. Plaintext returned by Open belongs to the
-// caller, who should wipe it when done.
+// Ownership: the 32 key bytes live on a page of their own, left out of core dumps and locked
+// in memory where allowed (common/dont_dump_bytes.h), shared by the box and its copies and
+// wiped when the last of them is destroyed. Plaintext returned by Open belongs to the caller,
+// who should wipe it when done.
 #ifndef PLUTON_SERVICE_STORE_SECRET_BOX_H_
 #define PLUTON_SERVICE_STORE_SECRET_BOX_H_
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/dont_dump_bytes.h"
 
 namespace pluton::storage {
 
@@ -50,7 +52,7 @@ class SecretBox {
 
   SecretBox(const SecretBox& other) = default;
   SecretBox& operator=(const SecretBox& other) = default;
-  ~SecretBox();
+  ~SecretBox() = default;
 
   // Encrypts and authenticates `plaintext`, binding it to `associated_data` (not secret, not
   // stored: the same value must be passed to Open). Returns kOverhead + plaintext.size()
@@ -70,7 +72,7 @@ class SecretBox {
  private:
   SecretBox() = default;
 
-  std::array<unsigned char, kKeySize> key_{};
+  std::shared_ptr<const DontDumpBytes> key_;  // never null once built by FromKey
 };
 
 }  // namespace pluton::storage
