@@ -89,7 +89,7 @@ absl::StatusOr<Principal> ParsePrincipal(const json& entry, const std::string& w
 
 absl::StatusOr<TokenEntry> ParseToken(const json& entry, const std::string& where) {
   if (!entry.is_object()) return Invalid(where, "expected an object");
-  RETURN_IF_ERROR(CheckKeys(entry, where, {"name", "sha256", "role", "storages"}));
+  RETURN_IF_ERROR(CheckKeys(entry, where, {"name", "sha256", "role", "storages", "expires"}));
   TokenEntry token;
   ASSIGN_OR_RETURN(token.principal, ParsePrincipal(entry, where));
   ASSIGN_OR_RETURN(const std::string hex, RequiredString(entry, where, "sha256"));
@@ -100,6 +100,15 @@ absl::StatusOr<TokenEntry> ParseToken(const json& entry, const std::string& wher
   }
   const std::string bytes = absl::HexStringToBytes(hex);
   std::copy(bytes.begin(), bytes.end(), token.sha256.begin());
+  if (entry.contains("expires")) {
+    ASSIGN_OR_RETURN(const std::string expires, RequiredString(entry, where, "expires"));
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, expires, &token.expires, &error)) {
+      return Invalid(
+          absl::StrCat(where, ".expires"),
+          absl::StrCat("expected an RFC 3339 time such as \"2027-06-30T00:00:00Z\" (", error, ")"));
+    }
+  }
   return token;
 }
 

@@ -6,7 +6,8 @@
 //     "tokens": [
 //       {"name": "ops",     "sha256": "<64 hex digits>", "role": "admin"},
 //       {"name": "agent-a", "sha256": "<64 hex digits>", "role": "agent",
-//        "storages": ["backup-a", "team-b-*", "stg_0123456789abcdef"]}
+//        "storages": ["backup-a", "team-b-*", "stg_0123456789abcdef"],
+//        "expires": "2027-06-30T00:00:00Z"}
 //     ],
 //     "certificates": [
 //       {"name": "agent-c", "common_name": "agent-c.backup", "role": "agent",
@@ -21,7 +22,9 @@
 // wildcards allowed); it is required for them and refused for an admin, who has every storage.
 // A certificate entry matches a client certificate (mTLS, --tls_client_ca_file) by exactly one
 // of `common_name` (the subject CN) or `san` (any subject alternative name: DNS, URI, e-mail,
-// IP). Both lists are optional; unknown keys are errors (a typo must not widen or drop access).
+// IP). A token may carry `expires` (RFC 3339, e.g. "2027-06-30T00:00:00Z"): from that instant
+// it is refused (UNAUTHENTICATED, TOKEN_EXPIRED) though still listed. Both lists are optional;
+// unknown keys are errors (a typo must not widen or drop access).
 //
 // Thread safety: free functions; an AccessConfig is immutable once parsed.
 #ifndef PLUTON_SERVICE_AUTH_ACCESS_FILE_H_
@@ -34,6 +37,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "auth/access_policy.h"
 
 namespace pluton::storage {
@@ -50,6 +54,7 @@ using TokenDigest = std::array<uint8_t, 32>;  // SHA-256 of the token's bytes
 struct TokenEntry {
   Principal principal;
   TokenDigest sha256{};
+  absl::Time expires = absl::InfiniteFuture();  // refused from this instant on
 };
 
 struct CertificateEntry {

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/rich_status.h"
 #include "common/status_macros.h"
@@ -112,6 +113,13 @@ absl::StatusOr<std::shared_ptr<const Principal>> Authorizer::Authenticate(
       return unauthenticated(kReasonUnknownToken,
                              "the bearer token is not one this service knows (revoked, mistyped, "
                              "or meant for another service)");
+    }
+    if (absl::Now() >= match->expires) {
+      return unauthenticated(
+          kReasonTokenExpired,
+          absl::StrCat("the bearer token of \"", match->principal.name, "\" expired at ",
+                       absl::FormatTime(absl::RFC3339_sec, match->expires, absl::UTCTimeZone()),
+                       "; ask the operator for a new one"));
     }
     return std::shared_ptr<const Principal>(config, &match->principal);
   }

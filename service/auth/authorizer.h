@@ -41,6 +41,7 @@ namespace pluton::storage {
 inline constexpr absl::string_view kReasonMissingCredentials = "MISSING_CREDENTIALS";
 inline constexpr absl::string_view kReasonMalformedAuthorization = "MALFORMED_AUTHORIZATION";
 inline constexpr absl::string_view kReasonUnknownToken = "UNKNOWN_TOKEN";
+inline constexpr absl::string_view kReasonTokenExpired = "TOKEN_EXPIRED";
 inline constexpr absl::string_view kReasonUnknownCertificate = "UNKNOWN_CERTIFICATE";
 inline constexpr absl::string_view kReasonRoleNotAllowed = "ROLE_NOT_ALLOWED";
 inline constexpr absl::string_view kReasonStorageNotGranted = "STORAGE_NOT_GRANTED";

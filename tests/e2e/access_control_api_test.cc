@@ -485,6 +485,36 @@ TEST_F(AccessControlApiTest, TheAccessFileIsReReadWhenItChanges) {
   EXPECT_TRUE(As(kNewToken).AddStorage(add).ok());
 }
 
+TEST_F(AccessControlApiTest, AnExpiredTokenIsRefusedAndAnUnexpiredOneServed) {
+  StartServer(Config());
+  constexpr char kExpiredToken[] = "expired-token-1111222233334444";
+  constexpr char kFreshToken[] = "fresh-token-5555666677778888";
+  nlohmann::json access = DefaultAccess();
+  nlohmann::json expired = TokenEntry("last-year", kExpiredToken, "admin");
+  expired["expires"] = "2025-12-31T23:59:59Z";
+  nlohmann::json fresh = TokenEntry("next-year", kFreshToken, "admin");
+  fresh["expires"] = "2099-01-01T00:00:00+01:00";
+  access["tokens"].push_back(expired);
+  access["tokens"].push_back(fresh);
+  WriteAccessFile(access);
+
+  const absl::Status refused = As(kExpiredToken).ListProviders().status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kUnauthenticated) << refused;
+  EXPECT_EQ(ReasonOf(refused), "TOKEN_EXPIRED");
+  EXPECT_THAT(refused.message(), HasSubstr("\"last-year\" expired at 2025-12-31T23:59:59"));
+  EXPECT_THAT(refused.message(), Not(HasSubstr(kExpiredToken)));
+  EXPECT_TRUE(As(kFreshToken).ListProviders().ok());
+
+  // An expiry that is not a time is refused with the file, saying why (the one in force stays).
+  access["tokens"][access["tokens"].size() - 1]["expires"] = "next year";
+  WriteAccessFile(access);
+  ::testing::internal::CaptureStderr();
+  EXPECT_TRUE(As(kFreshToken).ListProviders().ok());
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(log, HasSubstr(".expires: expected an RFC 3339 time"));
+  EXPECT_EQ(ReasonOf(As(kExpiredToken).ListProviders().status()), "TOKEN_EXPIRED");
+}
+
 TEST_F(AccessControlApiTest, ABrokenOrMissingAccessFileStopsTheStart) {
   WriteFileAtomically(dir_.Sub("access.json"), R"({"tokens": [{"name": "a", "sha256": "abc",
                                                    "role": "admin"}]})");
