@@ -3,12 +3,8 @@
 // still answers at once. Inside a pool, calls hanging on one storage fill only that storage's
 // share, and one caller's calls only that caller's share (api/blocking_call_limiter.h); a
 // cancelled call gives its place back.
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <future>
@@ -22,42 +18,12 @@
 #include "google/protobuf/util/time_util.h"
 #include "secure_server.h"
 #include "server_fixture.h"
+#include "silent_endpoint.h"
 
 namespace pluton::testing {
 namespace {
 
 using ::testing::HasSubstr;
-
-// A TCP listener on loopback that never accepts: the kernel completes connections into its
-// backlog, requests are sent, and no answer ever comes.
-class SilentListener {
- public:
-  SilentListener() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-    EXPECT_EQ(listen(fd_, 512), 0);
-    socklen_t size = sizeof(address);
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size);
-    port_ = ntohs(address.sin_port);
-  }
-  ~SilentListener() { close(fd_); }
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
-
-// An r2 configuration whose endpoint is the silent listener on `port`.
-void SetSilentR2Config(int port, google::protobuf::Map<std::string, std::string>* config) {
-  (*config)["account_id"] = "0123456789abcdef0123456789abcdef";
-  (*config)["access_key_id"] = "0123456789abcdef0123456789abcdef";
-  (*config)["secret_access_key"] = std::string(64, 'a');
-  (*config)["endpoint"] = absl::StrCat("http://127.0.0.1:", port);
-}
 
 class FairPoolsApiTest : public ServerFixture {
  protected:
@@ -72,15 +38,10 @@ class FairPoolsApiTest : public ServerFixture {
   // its own timeout of `seconds` with a failed report.
   absl::StatusOr<v1::TestConnectionResponse> HangingTest(int seconds) {
     storage::client::StorageClient client(target());
-    v1::TestConnectionRequest request;
-    request.mutable_unsaved()->set_provider("r2");
-    SetSilentR2Config(listener_.port(), request.mutable_unsaved()->mutable_config());
-    request.set_bucket("bucket");
-    *request.mutable_timeout() = google::protobuf::util::TimeUtil::SecondsToDuration(seconds);
-    return client.TestConnection(request);
+    return client.TestConnection(HangingConnectionTest(listener_.port(), seconds));
   }
 
-  SilentListener listener_;
+  SilentServer listener_;
 };
 
 TEST_F(FairPoolsApiTest, HangingConnectionTestsDoNotStopObjectCallsOnAnotherStorage) {
@@ -245,7 +206,7 @@ class FairSharesApiTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  SilentListener listener_;
+  SilentServer listener_;
   std::unique_ptr<storage::StorageServer> server_;
   std::unique_ptr<v1::StorageService::Stub> stub_;
   std::string hanging_id_;

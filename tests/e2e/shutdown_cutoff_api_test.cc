@@ -12,11 +12,11 @@
 #include <thread>
 
 #include "client/error_details.h"
-#include "common/silent_server.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/create_channel.h"
 #include "pluton/storage/v1/storage_service.grpc.pb.h"
 #include "server_fixture.h"
+#include "silent_endpoint.h"
 
 namespace pluton::testing {
 namespace {
@@ -29,20 +29,10 @@ class ShutdownCutoffApiTest : public ServerFixture {
     plugins_.push_back(std::string(PLUTON_TEST_PLUGIN_DIR) + "/pluton_r2.so");
   }
 
-  // A connection test of an unsaved r2 storage at the silent endpoint, which would wait for
-  // its 60 s timeout.
-  absl::Status HangingConnectionTest() {
+  // A connection test stuck at the silent endpoint until its 60 s timeout.
+  absl::Status HangingConnectionTestStatus() {
     storage::client::StorageClient client(target());
-    v1::TestConnectionRequest request;
-    request.mutable_unsaved()->set_provider("r2");
-    auto& config = *request.mutable_unsaved()->mutable_config();
-    config["account_id"] = "0123456789abcdef0123456789abcdef";
-    config["access_key_id"] = "0123456789abcdef0123456789abcdef";
-    config["secret_access_key"] = std::string(64, 'a');
-    config["endpoint"] = absl::StrCat("http://127.0.0.1:", endpoint_.port());
-    request.set_bucket("bucket");
-    *request.mutable_timeout() = google::protobuf::util::TimeUtil::SecondsToDuration(60);
-    return client.TestConnection(request).status();
+    return client.TestConnection(HangingConnectionTest(endpoint_.port(), 60)).status();
   }
 
   static void ExpectCutOff(const absl::Status& status) {
@@ -94,7 +84,8 @@ TEST_F(ShutdownCutoffApiTest, CallsStillRunningAtTheEndOfTheGracePeriodAreCancel
   message.set_data(std::string(1 << 20, 'x'));
   ASSERT_TRUE(writer->Write(message));
   // And a connection test stuck on an endpoint that never answers.
-  auto connection_test = std::async(std::launch::async, [this] { return HangingConnectionTest(); });
+  auto connection_test =
+      std::async(std::launch::async, [this] { return HangingConnectionTestStatus(); });
   ASSERT_TRUE(endpoint_.WaitForConnections(1, std::chrono::seconds(30)))
       << "the connection test never reached its endpoint";
   WaitForPartialFile();

@@ -1,11 +1,13 @@
+// A provider endpoint that hangs, for tests of what the service does while calls wait on it.
+//
 // SilentServer: a TCP server on loopback that accepts connections, reads and discards what
-// arrives, and never answers: a provider endpoint that hangs. It counts the connections it
-// accepted, so a test knows when a call has reached it.
+// arrives, and never answers. It counts the connections it accepted, so a test knows when a
+// call has reached it. SetSilentR2Config and HangingConnectionTest point an r2 storage at it.
 //
 // Thread safety: connections() and WaitForConnections() from any thread. The destructor closes
 // every socket (the clients then see the connection reset) and joins its thread.
-#ifndef PLUTON_TESTS_COMMON_SILENT_SERVER_H_
-#define PLUTON_TESTS_COMMON_SILENT_SERVER_H_
+#ifndef PLUTON_TESTS_E2E_SILENT_ENDPOINT_H_
+#define PLUTON_TESTS_E2E_SILENT_ENDPOINT_H_
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,8 +17,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "pluton/storage/v1/storage_service.pb.h"
 
 namespace pluton::testing {
 
@@ -96,6 +103,25 @@ class SilentServer {
   std::thread thread_;
 };
 
+// An r2 configuration whose endpoint is a SilentServer's `port`.
+inline void SetSilentR2Config(int port, google::protobuf::Map<std::string, std::string>* config) {
+  (*config)["account_id"] = "0123456789abcdef0123456789abcdef";
+  (*config)["access_key_id"] = "0123456789abcdef0123456789abcdef";
+  (*config)["secret_access_key"] = std::string(64, 'a');
+  (*config)["endpoint"] = absl::StrCat("http://127.0.0.1:", port);
+}
+
+// A connection test of an unsaved r2 storage at a SilentServer's `port`, which waits there
+// until its own timeout of `seconds`.
+inline pluton::storage::v1::TestConnectionRequest HangingConnectionTest(int port, int seconds) {
+  pluton::storage::v1::TestConnectionRequest request;
+  request.mutable_unsaved()->set_provider("r2");
+  SetSilentR2Config(port, request.mutable_unsaved()->mutable_config());
+  request.set_bucket("bucket");
+  *request.mutable_timeout() = google::protobuf::util::TimeUtil::SecondsToDuration(seconds);
+  return request;
+}
+
 }  // namespace pluton::testing
 
-#endif  // PLUTON_TESTS_COMMON_SILENT_SERVER_H_
+#endif  // PLUTON_TESTS_E2E_SILENT_ENDPOINT_H_
