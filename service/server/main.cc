@@ -31,6 +31,7 @@
 #include "server/grpc_log_bridge.h"
 #include "server/process_hardening.h"
 #include "server/storage_server.h"
+#include "store/data_dir_lock.h"
 #include "store/master_key_check.h"
 #include "store/master_key_rotation.h"
 #include "store/sqlite_storage_store.h"
@@ -75,7 +76,8 @@ ABSL_FLAG(std::string, master_key_file, "",
 ABSL_FLAG(bool, rotate_master_key, false,
           "Instead of serving: re-seal every storage's secrets under the key in "
           "--new_master_key_file (generated there if missing) in one transaction, then exit. "
-          "Stop the service first. README \"Secrets at rest\".");
+          "Refused while a service runs on --data_dir (it holds the directory's lock): stop it "
+          "first. README \"Secrets at rest\".");
 ABSL_FLAG(std::string, new_master_key_file, "",
           "With --rotate_master_key: the new key. Default: <master_key_file>.new, which "
           "replaces --master_key_file once the database is committed to it; any other path is "
@@ -178,12 +180,18 @@ void WaitOutDrain(const sigset_t& signals, absl::Duration drain) {
   }
 }
 
-// --rotate_master_key: re-seals every secret under the new key (store/master_key_rotation.h).
+// --rotate_master_key: re-seals every secret under the new key (store/master_key_rotation.h),
+// holding the data directory's lock, so never while a service runs on it.
 int RotateMasterKeyCommand(const pluton::storage::ServerConfig& config) {
   namespace ps = ::pluton::storage;
   const std::string key_path = ps::MasterKeyPathOf(config);
   std::string new_key_path = absl::GetFlag(FLAGS_new_master_key_file);
   if (new_key_path.empty()) new_key_path = ps::PendingKeyPath(key_path);
+  absl::StatusOr<ps::DataDirLock> lock = ps::DataDirLock::Acquire(config.data_dir);
+  if (!lock.ok()) {
+    ps::LogError("main", "cannot rotate the master key: ", lock.status().message());
+    return 1;
+  }
   auto store = ps::SqliteStorageStore::Open(ps::DatabasePathOf(config));
   if (!store.ok()) {
     ps::LogError("main", "cannot rotate the master key: ", store.status().message());

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -30,6 +31,7 @@
 #include "server/memory_bound.h"
 #include "server/reflection_option.h"
 #include "server/server_security.h"
+#include "store/data_dir_lock.h"
 #include "store/master_key_check.h"
 #include "store/secret_box.h"
 #include "store/sqlite_storage_store.h"
@@ -88,6 +90,7 @@ std::string RandomRunId() {
 
 // Everything the server owns, in construction order (destroyed in reverse).
 struct StorageServer::Parts {
+  std::optional<DataDirLock> data_dir_lock;  // first in, last out: held while anything runs
   std::unique_ptr<SecretBox> secret_box;
   std::unique_ptr<SqliteStorageStore> store;
   std::unique_ptr<HostServices> host;
@@ -128,6 +131,8 @@ absl::StatusOr<std::unique_ptr<StorageServer>> StorageServer::Start(const Server
                    MakeServerCredentials(TlsFilesOf(config)));
   auto parts = std::make_unique<Parts>();
   RETURN_IF_ERROR(EnsureDirectory(config.data_dir));
+  // One service per data directory: taken before the store or the key file is touched.
+  ASSIGN_OR_RETURN(parts->data_dir_lock, DataDirLock::Acquire(config.data_dir));
 
   const bool default_key = config.master_key_file.empty();
   const std::string key_path = MasterKeyPathOf(config);

@@ -19,8 +19,10 @@ namespace pluton::storage {
 
 struct ServerConfig {
   std::string listen_address = "127.0.0.1:50051";  // "host:port"; port 0 picks a free one
-  std::string data_dir = "pluton-data";            // created (0700) if missing
-  std::string database_path;                       // "" = <data_dir>/storages.db
+  // Created (0700) if missing. Start takes its lock (store/data_dir_lock.h), held until the
+  // StorageServer is destroyed: a second server on the same directory is refused.
+  std::string data_dir = "pluton-data";
+  std::string database_path;    // "" = <data_dir>/storages.db
   std::string master_key_file;  // "" = <data_dir>/master.key, created for a new data dir
   std::string plugin_dir;       // required
   // Plugins run as the service, so Start refuses a plugin directory or file others can change
@@ -85,7 +87,8 @@ class StorageServer {
  public:
   // Opens everything and starts serving. Errors name the flag to fix: FAILED_PRECONDITION
   // naming --allow_unauthenticated_remote for a remote-reachable address it does not allow,
-  // or the TLS or access file flag whose file is unusable.
+  // the TLS or access file flag whose file is unusable, or the --data_dir another process
+  // (another server, a key rotation) holds, with that process's pid.
   static absl::StatusOr<std::unique_ptr<StorageServer>> Start(const ServerConfig& config);
   ~StorageServer();  // shuts down with no grace if still running
 

@@ -16,6 +16,8 @@
 // matches) and only completes step 4.
 //
 // Precondition: the service is stopped; a running service keeps sealing with the old key.
+// pluton-storaged --rotate_master_key enforces it: it holds the data directory's lock
+// (store/data_dir_lock.h) around the rotation, which a running service holds too.
 // Thread safety: as SqliteStorageStore; plaintexts are wiped after re-sealing.
 #ifndef PLUTON_SERVICE_STORE_MASTER_KEY_ROTATION_H_
 #define PLUTON_SERVICE_STORE_MASTER_KEY_ROTATION_H_
