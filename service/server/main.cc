@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -23,6 +24,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -30,6 +32,7 @@
 #include "common/log.h"
 #include "server/grpc_log_bridge.h"
 #include "server/process_hardening.h"
+#include "server/repeated_flags.h"
 #include "server/storage_server.h"
 #include "store/data_dir_lock.h"
 #include "store/master_key_check.h"
@@ -88,16 +91,18 @@ ABSL_FLAG(bool, allow_plugins_owned_by_service_user, false,
           "Load plugins the service's own (non-root) user owns or can write. Plugins run as the "
           "service, so by default it refuses to start when they could be replaced by it; for a "
           "development build run by the user who built it.");
+// List flags (std::vector<std::string>) defined here are repeatable: every occurrence counts
+// (ListFlagNames, server/repeated_flags.h).
 ABSL_FLAG(std::vector<std::string>, local_root, {},
-          "Comma-separated directories under which `local` storages may keep their root, e.g. "
-          "/srv/backups. None (the default): `local` storages cannot be added. The data "
-          "directory, database, master key and plugin directory are never allowed.");
+          "Directories under which `local` storages may keep their root, e.g. /srv/backups; "
+          "repeatable or comma-separated. None (the default): `local` storages cannot be added. "
+          "The data directory, database, master key and plugin directory are never allowed.");
 ABSL_FLAG(std::vector<std::string>, allowed_endpoint, {},
-          "Comma-separated host patterns an endpoint override (r2/s3 `endpoint`) may name: "
-          "HOST, HOST:PORT, *.DOMAIN or *.DOMAIN:PORT, e.g. minio.internal:9000. None (the "
-          "default): only the endpoints providers derive themselves (R2 from the account id, "
-          "AWS S3 from the region). Link-local and metadata addresses are reachable only if "
-          "listed.");
+          "Host patterns an endpoint override (r2/s3 `endpoint`) may name: HOST, HOST:PORT, "
+          "*.DOMAIN or *.DOMAIN:PORT, e.g. minio.internal:9000; repeatable or comma-separated. "
+          "None (the default): only the endpoints providers derive themselves (R2 from the "
+          "account id, AWS S3 from the region). Link-local and metadata addresses are reachable "
+          "only if listed.");
 ABSL_FLAG(int64_t, upload_buffer_budget_mib, 256,
           "Memory all uploads together may use for part buffers, in MiB. Uploads wait for room "
           "(backpressure) rather than fail.");
@@ -180,6 +185,34 @@ void WaitOutDrain(const sigset_t& signals, absl::Duration drain) {
   }
 }
 
+// Every list flag defined in this file: each may be given any number of times.
+std::vector<std::string> ListFlagNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (flag->Filename() == __FILE__ && flag->IsOfType<std::vector<std::string>>()) {
+      names.emplace_back(name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// absl::ParseCommandLine, after every occurrence of each list flag is gathered into one
+// (absl would keep only the last). False, with the reason logged, for a command line it refuses.
+bool ParseCommandLineWithRepeatedListFlags(int argc, char** argv) {
+  absl::StatusOr<std::vector<std::string>> args = pluton::storage::GatherListFlags(
+      std::vector<std::string>(argv, argv + argc), ListFlagNames());
+  if (!args.ok()) {
+    pluton::storage::LogError("main", args.status().message());
+    return false;
+  }
+  std::vector<char*> gathered_argv;
+  for (std::string& arg : *args) gathered_argv.push_back(arg.data());
+  gathered_argv.push_back(nullptr);
+  absl::ParseCommandLine(static_cast<int>(args->size()), gathered_argv.data());
+  return true;
+}
+
 // --rotate_master_key: re-seals every secret under the new key (store/master_key_rotation.h),
 // holding the data directory's lock, so never while a service runs on it.
 int RotateMasterKeyCommand(const pluton::storage::ServerConfig& config) {
@@ -225,7 +258,7 @@ int main(int argc, char** argv) {
   // CPU cost). Set before any thread starts.
   mallopt(M_ARENA_MAX, 2);
   absl::SetProgramUsageMessage("Pluton StorageService daemon. Flags: --help.");
-  absl::ParseCommandLine(argc, argv);
+  if (!ParseCommandLineWithRepeatedListFlags(argc, argv)) return 2;
   using pluton::storage::LogError;
   using pluton::storage::LogInfo;
   if (absl::GetFlag(FLAGS_verbose))

@@ -3,7 +3,8 @@
 #
 #   start_daemon PLUGIN_DIR [FLAG...]   pluton-storaged on a free loopback port, its log in
 #                                       $work/server.log, with no drain on SIGTERM unless a
-#                                       FLAG sets --drain_seconds (the last value wins); sets
+#                                       FLAG sets --drain_seconds (the last value wins; list
+#                                       flags such as --local_root add to its own); sets
 #                                       daemon_pid and exports PLUTON_STORAGE_SERVER for the CLI
 #   stop_daemon                         SIGTERM, then waits; returns the daemon's exit status
 #   kill_daemon                         SIGKILL, as a crash; waits for it to be gone
