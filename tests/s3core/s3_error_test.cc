@@ -69,6 +69,7 @@ TEST(S3ErrorTest, RetryableTransportErrors) {
   EXPECT_FALSE(IsRetryableTransportError(TransportError(TransportErrorKind::kDnsFailure, "d")));
   EXPECT_FALSE(IsRetryableTransportError(TransportError(TransportErrorKind::kTlsFailure, "t")));
   EXPECT_FALSE(IsRetryableTransportError(TransportError(TransportErrorKind::kCancelled, "c")));
+  EXPECT_FALSE(IsRetryableTransportError(TransportError(TransportErrorKind::kAddressRefused, "a")));
   EXPECT_FALSE(IsRetryableTransportError(TransportError(TransportErrorKind::kOther, "o")));
   EXPECT_FALSE(IsRetryableTransportError(absl::UnavailableError("not a transport error")));
   EXPECT_FALSE(IsRetryableTransportError(absl::OkStatus()));
@@ -79,7 +80,7 @@ TEST(S3ErrorTest, TransportErrorPayloadRoundTrips) {
        {TransportErrorKind::kDnsFailure, TransportErrorKind::kConnectFailed,
         TransportErrorKind::kTlsFailure, TransportErrorKind::kTimeout,
         TransportErrorKind::kConnectionReset, TransportErrorKind::kCancelled,
-        TransportErrorKind::kOther}) {
+        TransportErrorKind::kAddressRefused, TransportErrorKind::kOther}) {
     absl::Status s = TransportError(kind, "msg");
     EXPECT_EQ(GetTransportErrorKind(s), kind) << TransportErrorKindName(kind);
     EXPECT_EQ(s.message(), "msg");
@@ -90,6 +91,9 @@ TEST(S3ErrorTest, TransportErrorPayloadRoundTrips) {
             absl::StatusCode::kCancelled);
   EXPECT_EQ(TransportError(TransportErrorKind::kDnsFailure, "").code(),
             absl::StatusCode::kUnavailable);
+  EXPECT_EQ(TransportError(TransportErrorKind::kAddressRefused, "").code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(TransportErrorKindName(TransportErrorKind::kAddressRefused), "ADDRESS_REFUSED");
   EXPECT_FALSE(GetTransportErrorKind(absl::InternalError("x")).has_value());
 }
 

@@ -72,7 +72,7 @@ class CurlResponseStream final : public HttpResponseStream {
   std::unique_ptr<CurlStreamSlot> slot_;
   const std::string what_;  // "GET <url without query>", for messages
   const absl::Duration stall_timeout_;
-  Slist headers_;  // sent headers; libcurl reads them during the transfer
+  ExchangeResources exchange_;  // libcurl reads it during the transfer
   bool attached_ = false;
 
   HttpResponse response_;
@@ -149,7 +149,7 @@ void CurlResponseStream::CollectResult() {
     if (rc == CURLE_OK) {
       finished_ = true;
     } else {
-      Fail(CurlError(KindOf(rc), what_, rc, slot_->error));
+      Fail(ExchangeError(exchange_, KindOf(rc), what_, rc, slot_->error));
     }
   }
 }
@@ -200,12 +200,12 @@ absl::Status CurlResponseStream::Resume() {
 
 absl::Status CurlResponseStream::Start(const CurlTransportOptions& options,
                                        const HttpRequest& request, const CancelCheck& cancelled) {
-  if (!BuildHeaderList(request, &headers_)) {
+  if (!PrepareExchange(options, request, &exchange_)) {
     return TransportError(TransportErrorKind::kOther, absl::StrCat(what_, ": out of memory"));
   }
   CURL* curl = slot_->easy;
   slot_->error[0] = '\0';
-  CURLcode rc = SetCommonOptions(curl, options, request, headers_.get(), slot_->error);
+  CURLcode rc = SetCommonOptions(curl, options, request, &exchange_, slot_->error);
   auto set = [&rc](CURLcode r) {
     if (rc == CURLE_OK) rc = r;
   };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -97,7 +99,8 @@ TransportErrorKind KindOf(CURLcode code) {
   }
 }
 
-bool BuildHeaderList(const HttpRequest& request, Slist* out) {
+bool PrepareExchange(const CurlTransportOptions& options, const HttpRequest& request,
+                     ExchangeResources* out) {
   Slist headers;
   for (const auto& [name, value] : request.headers) {
     // "Name;" is libcurl's way to send a header with an empty value ("Name:" removes it).
@@ -106,7 +109,13 @@ bool BuildHeaderList(const HttpRequest& request, Slist* out) {
     if (!Append(headers, line)) return false;
   }
   if (!Append(headers, "Expect:")) return false;  // suppress Expect: 100-continue
-  *out = std::move(headers);
+  Slist pinned;
+  for (const std::string& entry : options.pinned_addresses) {
+    if (!Append(pinned, entry)) return false;
+  }
+  out->headers = std::move(headers);
+  out->pinned_addresses = std::move(pinned);
+  out->guard = ConnectGuard(request.url);
   return true;
 }
 
@@ -120,7 +129,8 @@ long ToSecondsCeil(absl::Duration d) {  // NOLINT(runtime/int)
 }
 
 CURLcode SetCommonOptions(CURL* curl, const CurlTransportOptions& options,
-                          const HttpRequest& request, curl_slist* headers, char* error_buffer) {
+                          const HttpRequest& request, ExchangeResources* resources,
+                          char* error_buffer) {
   CURLcode rc = CURLE_OK;
   auto set = [&rc](CURLcode r) {
     if (rc == CURLE_OK) rc = r;
@@ -141,14 +151,20 @@ CURLcode SetCommonOptions(CURL* curl, const CurlTransportOptions& options,
   if (!options.ca_bundle_path.empty()) {
     set(curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_bundle_path.c_str()));
   }
+  // "" turns off http_proxy, https_proxy and all_proxy from the environment: a proxy would
+  // resolve the endpoint's name itself, out of the connect guard's sight.
   if (!options.use_environment_proxy) set(curl_easy_setopt(curl, CURLOPT_PROXY, ""));
+  if (resources->pinned_addresses != nullptr) {
+    set(curl_easy_setopt(curl, CURLOPT_RESOLVE, resources->pinned_addresses.get()));
+  }
+  set(resources->guard.Install(curl));
   if (request.connect_timeout != absl::InfiniteDuration()) {
     set(curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, ToMillis(request.connect_timeout)));
   }
   if (request.timeout != absl::InfiniteDuration()) {
     set(curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, ToMillis(request.timeout)));
   }
-  set(curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers));
+  set(curl_easy_setopt(curl, CURLOPT_HTTPHEADER, resources->headers.get()));
   return rc;
 }
 
@@ -179,6 +195,16 @@ absl::Status CurlError(TransportErrorKind kind, absl::string_view what, CURLcode
   std::string message = absl::StrCat(what, ": ", curl_easy_strerror(code));
   if (!detail.empty()) absl::StrAppend(&message, " (", detail, ")");
   return TransportError(kind, message);
+}
+
+absl::Status ExchangeError(const ExchangeResources& resources, TransportErrorKind kind,
+                           absl::string_view what, CURLcode code, absl::string_view detail) {
+  if (kind != TransportErrorKind::kCancelled) {
+    if (std::optional<absl::Status> refusal = resources.guard.Refusal(what, code)) {
+      return *std::move(refusal);
+    }
+  }
+  return CurlError(kind, what, code, detail);
 }
 
 }  // namespace pluton::s3::internal

@@ -1,7 +1,7 @@
 // What CurlTransport's two ways of exchanging a request (Send: one easy handle performed to
 // the end; Open: a streamed response driven through a multi handle) share: request checks,
-// the header list, the options every exchange sets, header line parsing and the mapping of
-// libcurl's result codes to TransportErrorKind.
+// the header list, the options every exchange sets (the connect-time address check among
+// them), header line parsing and the mapping of libcurl's result codes to transport errors.
 //
 // Thread safety: pure functions, except that SetCommonOptions writes to the given handle
 // (which the caller must own exclusively).
@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "connect_guard.h"
 #include "pluton/s3/curl_transport.h"
 #include "pluton/s3/http_transport.h"
 
@@ -37,17 +38,37 @@ struct SlistDeleter {
 };
 using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 
-// The request's headers as libcurl wants them, plus an empty "Expect:" that stops libcurl
-// from adding Expect: 100-continue. False when out of memory.
-bool BuildHeaderList(const HttpRequest& request, Slist* out);
+// What the common options of one exchange point into. The caller owns it and keeps it in
+// place (no move) until the transfer ends or the handle is reset.
+struct ExchangeResources {
+  // The request's headers as libcurl wants them, plus an empty "Expect:" that stops libcurl
+  // from adding Expect: 100-continue.
+  Slist headers;
+  // CurlTransportOptions::pinned_addresses (CURLOPT_RESOLVE); null when there are none.
+  Slist pinned_addresses;
+  // The connect-time address check for the request's URL.
+  ConnectGuard guard;
+};
+
+// Fills `out` for `request`. False when out of memory.
+bool PrepareExchange(const CurlTransportOptions& options, const HttpRequest& request,
+                     ExchangeResources* out);
 
 // Sets on `curl` what every exchange shares: URL, http/https only, HTTP/1.1, no redirects,
 // the path as is, no signals, TCP keepalive, User-Agent, TLS verification and CA bundle,
-// proxy choice, connect and total timeouts, `headers` (must outlive the transfer) and the
-// error buffer (CURL_ERROR_SIZE bytes, must outlive the handle's use). Returns the first
-// refusal, or CURLE_OK. Stall detection, callbacks and the method are the caller's.
+// proxy choice (none unless options.use_environment_proxy), connect and total timeouts, the
+// headers, pinned addresses and connect guard of `resources`, and the error buffer
+// (CURL_ERROR_SIZE bytes, must outlive the handle's use). Returns the first refusal, or
+// CURLE_OK. Stall detection, callbacks and the method are the caller's.
 CURLcode SetCommonOptions(CURL* curl, const CurlTransportOptions& options,
-                          const HttpRequest& request, curl_slist* headers, char* error_buffer);
+                          const HttpRequest& request, ExchangeResources* resources,
+                          char* error_buffer);
+
+// The error for an exchange that libcurl ended with `code`: the connect guard's refusal when
+// it refused every address, else CurlError(kind, ...) (`kind` being the caller's reading of
+// `code`, e.g. kCancelled after its CancelCheck fired).
+absl::Status ExchangeError(const ExchangeResources& resources, TransportErrorKind kind,
+                           absl::string_view what, CURLcode code, absl::string_view detail);
 
 // Folds one received header line (CR/LF included, as libcurl passes it) into `headers`: a
 // status line ("HTTP/1.1 200 OK") starts a new response and clears them and returns its

@@ -199,8 +199,8 @@ absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request,
     return TransportError(TransportErrorKind::kCancelled, absl::StrCat(what, ": cancelled"));
   }
 
-  internal::Slist headers;
-  if (!internal::BuildHeaderList(request, &headers)) {
+  internal::ExchangeResources resources;
+  if (!internal::PrepareExchange(impl_->options, request, &resources)) {
     return TransportError(TransportErrorKind::kOther, absl::StrCat(what, ": out of memory"));
   }
 
@@ -217,7 +217,7 @@ absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request,
   state.cancelled = &cancelled;
 
   CURLcode rc =
-      internal::SetCommonOptions(curl, impl_->options, request, headers.get(), handle->error);
+      internal::SetCommonOptions(curl, impl_->options, request, &resources, handle->error);
   auto set = [&rc](CURLcode r) {
     if (rc == CURLE_OK) rc = r;
   };
@@ -267,7 +267,7 @@ absl::StatusOr<HttpResponse> CurlTransport::Send(const HttpRequest& request,
   if (rc != CURLE_OK) {
     TransportErrorKind kind = internal::KindOf(rc);
     if (state.was_cancelled) kind = TransportErrorKind::kCancelled;
-    return internal::CurlError(kind, what, rc, detail);
+    return internal::ExchangeError(resources, kind, what, rc, detail);
   }
   state.response.status = static_cast<int>(status);
   return std::move(state.response);

@@ -7,13 +7,11 @@ namespace {
 
 constexpr absl::string_view kPayloadUrl = "type.pluton.dev/pluton.s3.TransportErrorKind";
 
-constexpr TransportErrorKind kAllKinds[] = {TransportErrorKind::kDnsFailure,
-                                            TransportErrorKind::kConnectFailed,
-                                            TransportErrorKind::kTlsFailure,
-                                            TransportErrorKind::kTimeout,
-                                            TransportErrorKind::kConnectionReset,
-                                            TransportErrorKind::kCancelled,
-                                            TransportErrorKind::kOther};
+constexpr TransportErrorKind kAllKinds[] = {
+    TransportErrorKind::kDnsFailure,      TransportErrorKind::kConnectFailed,
+    TransportErrorKind::kTlsFailure,      TransportErrorKind::kTimeout,
+    TransportErrorKind::kConnectionReset, TransportErrorKind::kCancelled,
+    TransportErrorKind::kAddressRefused,  TransportErrorKind::kOther};
 
 }  // namespace
 
@@ -37,6 +35,8 @@ absl::string_view TransportErrorKindName(TransportErrorKind kind) {
       return "CONNECTION_RESET";
     case TransportErrorKind::kCancelled:
       return "CANCELLED";
+    case TransportErrorKind::kAddressRefused:
+      return "ADDRESS_REFUSED";
     case TransportErrorKind::kOther:
       return "OTHER";
   }
@@ -51,6 +51,9 @@ absl::Status TransportError(TransportErrorKind kind, absl::string_view message) 
       break;
     case TransportErrorKind::kTimeout:
       code = absl::StatusCode::kDeadlineExceeded;
+      break;
+    case TransportErrorKind::kAddressRefused:
+      code = absl::StatusCode::kFailedPrecondition;
       break;
     case TransportErrorKind::kOther:
       code = absl::StatusCode::kUnknown;

@@ -20,6 +20,8 @@ FailureKind KindOfTransport(s3::TransportErrorKind kind, bool deadline_passed) {
       return FailureKind::kEndpointUnreachable;
     case s3::TransportErrorKind::kTlsFailure:
       return FailureKind::kTlsError;
+    case s3::TransportErrorKind::kAddressRefused:
+      return FailureKind::kAddressRefused;
     case s3::TransportErrorKind::kTimeout:
       return FailureKind::kTimeout;
     case s3::TransportErrorKind::kCancelled:
@@ -103,6 +105,8 @@ std::string DefaultReason(const Failure& failure) {
       return "ENDPOINT_UNREACHABLE";
     case FailureKind::kTlsError:
       return "TLS_ERROR";
+    case FailureKind::kAddressRefused:
+      return "ENDPOINT_ADDRESS_REFUSED";
     case FailureKind::kTimeout:
       return "TIMEOUT";
     case FailureKind::kCancelled:
@@ -163,6 +167,7 @@ pluton_code CodeFor(const Failure& failure) {
     case FailureKind::kNotEntitled:
     case FailureKind::kWrongRegion:
     case FailureKind::kNotImplemented:
+    case FailureKind::kAddressRefused:
       return PLUTON_FAILED_PRECONDITION;
     case FailureKind::kEndpointNotFound:
     case FailureKind::kEndpointUnreachable:

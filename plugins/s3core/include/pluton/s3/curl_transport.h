@@ -17,6 +17,14 @@
 // resend it on a fresh connection), CURLOPT_NOSIGNAL, TCP keepalive, the three timeouts, and
 // a progress callback that polls the CancelCheck.
 //
+// No server-side request forgery by name: before a connection's socket is opened, its
+// resolved address is checked, and a link-local or cloud metadata address (169.254.0.0/16,
+// fe80::/10, fd00:ec2::254, 0.0.0.0/8, ::, and their IPv4-mapped forms) is refused unless the
+// URL's host is that very address written literally; when a name resolves to nothing else,
+// the request fails with kAddressRefused (FAILED_PRECONDITION, never retried) naming the host
+// and the address, and no packet is sent to it. Redirects are never followed, and
+// environment proxies are ignored unless use_environment_proxy is set.
+//
 // Streams (Open): a pool of multi handles, each driving one easy handle, so a stream is
 // pumped from the caller's own Read() calls with no thread of its own (curl_multi_perform,
 // then curl_multi_poll for at most 100 ms so the CancelCheck is polled). The body is never
@@ -35,6 +43,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -47,8 +56,15 @@ struct CurlTransportOptions {
   std::string ca_bundle_path;
   // Verify the server certificate and host name. Turn off only in tests.
   bool verify_tls = true;
-  // Use http_proxy / https_proxy / no_proxy from the environment (libcurl's default).
-  bool use_environment_proxy = true;
+  // Use http_proxy / https_proxy / all_proxy / no_proxy from the environment (libcurl's
+  // default). Off by default: a proxy resolves the endpoint's name itself, so the link-local
+  // check (below) would see only the proxy's address.
+  bool use_environment_proxy = false;
+  // "HOST:PORT:ADDRESS" entries (libcurl's CURLOPT_RESOLVE): a request to HOST:PORT connects
+  // to ADDRESS ("127.0.0.1", "[::1]") without asking DNS, e.g. to pin a name or to test name
+  // handling without a DNS server. The link-local check applies to ADDRESS as to any resolved
+  // address. A transport option only: no plugin config sets it.
+  std::vector<std::string> pinned_addresses;
   // Sent as User-Agent (never signed).
   std::string user_agent = "pluton-s3core/1";
   // Idle handles kept for reuse; a handle returned to a full pool is closed.

@@ -89,15 +89,18 @@ enum class TransportErrorKind {
   kTimeout,          // connect, stall or total timeout expired
   kConnectionReset,  // the connection broke mid-exchange (reset, EOF, send/recv error)
   kCancelled,        // the CancelCheck returned true
+  kAddressRefused,   // the host resolved only to link-local / cloud metadata addresses, which
+                     // the transport refuses to connect to (not transient: never retried)
   kOther,            // anything else (bad URL, unsupported protocol, out of memory, ...)
 };
 
 // "DNS_FAILURE", "CONNECT_FAILED", "TLS_FAILURE", "TIMEOUT", "CONNECTION_RESET", "CANCELLED",
-// "OTHER".
+// "ADDRESS_REFUSED", "OTHER".
 absl::string_view TransportErrorKindName(TransportErrorKind kind);
 
 // A status for a transport failure: the code follows the kind (kCancelled -> CANCELLED,
-// kTimeout -> DEADLINE_EXCEEDED, kOther -> UNKNOWN, the rest -> UNAVAILABLE), the message is
+// kTimeout -> DEADLINE_EXCEEDED, kAddressRefused -> FAILED_PRECONDITION, kOther -> UNKNOWN,
+// the rest -> UNAVAILABLE), the message is
 // `message`, and the kind travels in a payload read by GetTransportErrorKind.
 absl::Status TransportError(TransportErrorKind kind, absl::string_view message);
 

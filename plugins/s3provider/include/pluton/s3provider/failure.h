@@ -23,6 +23,7 @@ enum class FailureKind {
   kEndpointNotFound,     // DNS: the endpoint's host name does not resolve
   kEndpointUnreachable,  // TCP connect refused / unreachable, or the connection broke
   kTlsError,             // TLS handshake or certificate verification failed
+  kAddressRefused,       // the endpoint's name resolved to link-local / metadata addresses only
   kTimeout,              // a transport timeout, or the connection test's deadline passed
   kCancelled,            // the host asked to stop
   kAccessDenied,         // 403 AccessDenied (also AllAccessDisabled, or a 403 without a code)
@@ -61,21 +62,21 @@ Failure Classify(const absl::Status& status, bool deadline_passed = false);
 
 // The stable reason a kind is reported under unless a provider says otherwise:
 // kEndpointNotFound "ENDPOINT_NOT_FOUND", kEndpointUnreachable "ENDPOINT_UNREACHABLE",
-// kTlsError "TLS_ERROR", kTimeout "TIMEOUT", kCancelled "CANCELLED", kAccessDenied
-// "ACCESS_DENIED", kSignatureMismatch "SIGNATURE_MISMATCH", kInvalidAccessKeyId
-// "INVALID_ACCESS_KEY_ID", kUnauthorized "UNAUTHORIZED", kNoSuchBucket "NO_SUCH_BUCKET",
-// kClockSkew "CLOCK_SKEW", kNotEntitled "NOT_ENTITLED", kWrongRegion "WRONG_REGION",
-// kNoSuchKey "OBJECT_NOT_FOUND", kObjectChanged "OBJECT_CHANGED",
-// kNoSuchUpload "NO_SUCH_UPLOAD", kNotImplemented "NOT_IMPLEMENTED", kBadDigest "BAD_DIGEST",
-// kServiceUnavailable "SERVICE_UNAVAILABLE", kRejected "REQUEST_REJECTED",
-// kUnexpectedResponse "UNEXPECTED_RESPONSE", kOther: the status code's name ("OUT_OF_RANGE").
+// kTlsError "TLS_ERROR", kAddressRefused "ENDPOINT_ADDRESS_REFUSED", kTimeout "TIMEOUT", kCancelled
+// "CANCELLED", kAccessDenied "ACCESS_DENIED", kSignatureMismatch "SIGNATURE_MISMATCH",
+// kInvalidAccessKeyId "INVALID_ACCESS_KEY_ID", kUnauthorized "UNAUTHORIZED", kNoSuchBucket
+// "NO_SUCH_BUCKET", kClockSkew "CLOCK_SKEW", kNotEntitled "NOT_ENTITLED", kWrongRegion
+// "WRONG_REGION", kNoSuchKey "OBJECT_NOT_FOUND", kObjectChanged "OBJECT_CHANGED", kNoSuchUpload
+// "NO_SUCH_UPLOAD", kNotImplemented "NOT_IMPLEMENTED", kBadDigest "BAD_DIGEST", kServiceUnavailable
+// "SERVICE_UNAVAILABLE", kRejected "REQUEST_REJECTED", kUnexpectedResponse "UNEXPECTED_RESPONSE",
+// kOther: the status code's name ("OUT_OF_RANGE").
 std::string DefaultReason(const Failure& failure);
 
 // The pluton_code an upload error of this failure carries: credentials problems
 // UNAUTHENTICATED, access PERMISSION_DENIED, missing bucket NOT_FOUND, configuration/clock
-// problems FAILED_PRECONDITION, network and server trouble UNAVAILABLE, timeouts
-// DEADLINE_EXCEEDED, cancellation CANCELLED, bad digests DATA_LOSS, a missing object
-// NOT_FOUND, an object changed mid-read ABORTED, else the status's code.
+// problems and refused endpoint addresses FAILED_PRECONDITION, network and server trouble
+// UNAVAILABLE, timeouts DEADLINE_EXCEEDED, cancellation CANCELLED, bad digests DATA_LOSS, a missing
+// object NOT_FOUND, an object changed mid-read ABORTED, else the status's code.
 pluton_code CodeFor(const Failure& failure);
 
 }  // namespace pluton::s3provider
