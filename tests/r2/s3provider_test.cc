@@ -15,6 +15,7 @@
 #include "pluton/s3provider/config_checks.h"
 #include "pluton/s3provider/failure.h"
 #include "pluton/s3provider/host_budget.h"
+#include "pluton/s3provider/messages.h"
 #include "pluton/sdk/host_context.h"
 
 namespace pluton::s3provider {
@@ -143,6 +144,30 @@ TEST_F(ClassifyTest, TransportFailures) {
             FailureKind::kEndpointUnreachable);
   EXPECT_EQ(TransportFailure(s3::TransportErrorKind::kTlsFailure).kind, FailureKind::kTlsError);
   EXPECT_EQ(TransportFailure(s3::TransportErrorKind::kTimeout).kind, FailureKind::kTimeout);
+}
+
+TEST_F(ClassifyTest, RefusedEndpointAddressIsAPreconditionNamedWithTheFix) {
+  const Failure failure = TransportFailure(s3::TransportErrorKind::kAddressRefused);
+  EXPECT_EQ(failure.kind, FailureKind::kAddressRefused);
+  EXPECT_EQ(failure.status_code, absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(DefaultReason(failure), "ENDPOINT_ADDRESS_REFUSED");
+  EXPECT_EQ(CodeFor(failure), PLUTON_FAILED_PRECONDITION);
+
+  ResolvedConfig config;
+  config.endpoint.base_url = "https://s3.example.com";
+  config.endpoint_overridden = true;
+  FailureContext context;
+  context.operation = Operation::kListObjects;
+  context.bucket = "backups";
+  context.config = &config;
+  const std::string overridden = CommonMessage(failure, context, "R2");
+  EXPECT_THAT(overridden, HasSubstr("the endpoint https://s3.example.com resolves to a link-local "
+                                    "or cloud metadata address"));
+  EXPECT_THAT(overridden, HasSubstr(failure.detail));
+  EXPECT_THAT(overridden, HasSubstr("--allowed_endpoint"));
+  config.endpoint_overridden = false;
+  EXPECT_THAT(CommonMessage(failure, context, "R2"), HasSubstr("R2's own"));
+  EXPECT_THAT(CommonMessage(failure, context, "R2"), HasSubstr("DNS resolver"));
 }
 
 TEST(ClassifyStatusTest, CancellationIsATimeoutOnlyAfterTheDeadline) {

@@ -88,6 +88,20 @@ std::string CommonMessage(const Failure& failure, const FailureContext& context,
     case FailureKind::kNoSuchKey:
       return "object \"" + context.key + "\" not found in " + BucketOf(context) +
              ": check the key (keys are case-sensitive and include any \"directory/\" part)";
+    case FailureKind::kAddressRefused:
+      if (!context.config->endpoint_overridden) {
+        return "the endpoint " + context.config->endpoint.base_url + " (" + name +
+               "'s own) resolves to a link-local or cloud metadata address on this machine, "
+               "which the service refuses to connect to (" +
+               failure.detail + "): check this machine's DNS resolver and /etc/hosts";
+      }
+      return "the endpoint " + context.config->endpoint.base_url +
+             " resolves to a link-local or cloud metadata address, which the service refuses to "
+             "connect to by name (" +
+             failure.detail +
+             "): point its host name at the storage server. To reach such an address on "
+             "purpose, the service's operator lists the address in --allowed_endpoint and the "
+             "endpoint names it literally (http://ADDRESS:PORT)";
     case FailureKind::kObjectChanged:
       return "object \"" + context.key + "\" in " + BucketOf(context) +
              " was replaced while it was being downloaded, so its bytes would not belong to "

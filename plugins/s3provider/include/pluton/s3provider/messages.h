@@ -36,7 +36,9 @@ std::string TimeoutMessage(const FailureContext& context, std::string_view servi
 // kClockSkew (the clock is off by more than 15 minutes), kNotImplemented (points at the
 // advanced settings; for housekeeping operations says the service lacks the feature), kBadDigest
 // (Content-MD5 mismatch) and kRejected (with S3's code when there is one), kNoSuchKey ("object
-// \"key\" not found in bucket \"b\"") and kObjectChanged (replaced during a download). Any other
+// \"key\" not found in bucket \"b\""), kObjectChanged (replaced during a download) and
+// kAddressRefused (the endpoint resolves to a link-local or metadata address: the transport's
+// detail, and how to fix the name or allow the address literally). Any other
 // kind: failure.detail. A plugin's Explain words the kinds it words itself and hands every other
 // kind to this.
 std::string CommonMessage(const Failure& failure, const FailureContext& context,
