@@ -103,9 +103,10 @@ function podProblems(pod, flags) {
   }
   const drain = Number(flags.drain_seconds || 5);
   const grace = Number(flags.shutdown_grace_seconds || 30);
-  need((pod.terminationGracePeriodSeconds || 30) > drain + grace,
+  const cutoffMargin = 2;  // what calls cut off at the end of the grace period have to end
+  need((pod.terminationGracePeriodSeconds || 30) > drain + grace + cutoffMargin,
        `spec.template.spec.terminationGracePeriodSeconds must exceed --drain_seconds (${drain}) ` +
-       `+ --shutdown_grace_seconds (${grace})`);
+       `+ --shutdown_grace_seconds (${grace}) + the ${cutoffMargin} s cut-off margin`);
   return problems;
 }
 
