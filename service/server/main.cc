@@ -187,9 +187,18 @@ void WaitOutDrain(const sigset_t& signals, absl::Duration drain) {
 
 // Every list flag defined in this file: each may be given any number of times.
 std::vector<std::string> ListFlagNames() {
+  // absl reports a flag's file normalized (by default without its leading slashes), so both
+  // sides are compared without them: an absolute __FILE__ (a plain build) or a relative one (a
+  // ccache build with a base directory) both match.
+  auto without_leading_slashes = [](absl::string_view file) {
+    file.remove_prefix(std::min(file.find_first_not_of("\\/"), file.size()));
+    return file;
+  };
+  const absl::string_view this_file = without_leading_slashes(__FILE__);
   std::vector<std::string> names;
   for (const auto& [name, flag] : absl::GetAllFlags()) {
-    if (flag->Filename() == __FILE__ && flag->IsOfType<std::vector<std::string>>()) {
+    if (without_leading_slashes(flag->Filename()) == this_file &&
+        flag->IsOfType<std::vector<std::string>>()) {
       names.emplace_back(name);
     }
   }
